@@ -1,0 +1,41 @@
+"""Shared fixtures: devices, dtypes and one comparison helper with a tolerance per dtype.
+
+``device`` runs a test on the CPU and, when a GPU is present, on CUDA; on a
+CPU-only machine the CUDA case is reported as skipped with the reason, so a
+test log always says whether the GPU path was exercised.
+"""
+
+import pytest
+import torch
+from hypothesis import HealthCheck, settings
+
+from upsampling.devices import tolerance
+
+settings.register_profile(
+    "book",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: a red CI can be reproduced
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("book")
+
+CUDA = torch.cuda.is_available()
+cuda = pytest.mark.skipif(not CUDA, reason="no CUDA device on this machine")
+
+
+@pytest.fixture(params=["cpu", pytest.param("cuda", marks=cuda)])
+def device(request) -> torch.device:
+    return torch.device(request.param)
+
+
+@pytest.fixture(params=[torch.float64, torch.float32], ids=["float64", "float32"])
+def dtype(request) -> torch.dtype:
+    return request.param
+
+
+def assert_close(actual: torch.Tensor, expected: torch.Tensor, **kwargs) -> None:
+    """``torch.testing.assert_close`` with our tolerance for the dtype (float64 1e-9, float32 1e-5)."""
+    tol = tolerance(expected.dtype) if expected.is_floating_point() else {"rtol": 0, "atol": 0}
+    tol.update(kwargs)
+    torch.testing.assert_close(actual, expected, **tol)
