@@ -13,13 +13,19 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 JOBS   ?= 2
 
-.PHONY: help venv book test test-package test-notebooks test-book execute serve clean
+COLAB  := .venv-colab
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
+
+.PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
+        chromium execute serve clean
 
 help:
 	@echo "make book     build the HTML book into _build/html"
 	@echo "make test     every check: package tests, notebook hygiene, nbval, strict book build"
 	@echo "make execute  re-run every notebook top to bottom, in place (NB=book/x.ipynb for one)"
 	@echo "make serve    serve _build/html on http://localhost:$(PORT)"
+	@echo "make book-student   the book without solutions, into _build/student/html"
+	@echo "make pdf      the whole book as a PDF (installs TeX from Debian's packages if missing)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,21 +40,53 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html
 	@echo "open _build/html/index.html"
 
-test: test-package test-notebooks test-book
+test: test-package test-notebooks test-book test-browser test-colab
 
 # The package's tests, its docstring examples and the notebook hygiene checks.
 test-package: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) tests upsampling
+	$(BIN)/python -m pytest -n $(JOBS) tests upsampling --ignore=tests/browser
 
 # Re-execute every chapter listed in _toc.yml and compare with the stored outputs.
+# One thread per kernel: the $(JOBS) kernels share the cores, and oversubscribed
+# thread pools make the many tiny operations of a chapter several times slower.
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval \
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
 	    $$($(BIN)/python tools/toc.py)
 
 # A full rebuild with every warning an error (a broken reference fails here).
 test-book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html --all -W -n --keep-going
+
+# Every page of the built book in headless Chromium (Debian's package, driven by Playwright).
+test-browser: $(STAMP) chromium
+	$(BIN)/python -m pytest -n $(JOBS) tests/browser --confcutdir=tests/browser
+
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Each chapter alone in a fresh "Colab" environment (torch, numpy, matplotlib, a kernel, no
+# upsampling), its setup cell installing the package from a wheel of this checkout.
+$(COLAB)/.installed: requirements.txt
+	rm -rf $(COLAB) && $(PYTHON) -m venv $(COLAB)
+	$(COLAB)/bin/python -m pip install -q pip==26.3
+	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml
+	@touch $@
+
+test-colab: $(STAMP) $(COLAB)/.installed
+	rm -rf _build/wheel && $(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w _build/wheel .
+	$(COLAB)/bin/python tools/colab_sim.py _build/wheel/upsampling-*.whl
+
+book-student: $(STAMP)
+	$(BIN)/python tools/student_config.py > _build/student-config.yml
+	$(BIN)/jupyter-book build . --builder html --config _build/student-config.yml --path-output _build/student
+	@echo "open _build/student/_build/html/index.html"
+
+pdf: $(STAMP)
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); }
+	$(BIN)/jupyter-book build . --builder pdflatex
+	@echo "_build/latex/book.pdf"
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py $(NB)
@@ -57,4 +95,4 @@ serve:
 	$(or $(wildcard $(BIN)/python),$(PYTHON)) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 clean:
-	rm -rf _build
+	rm -rf _build $(COLAB)

@@ -5,7 +5,7 @@ agrees with the PyTorch operator named in its docstring. The chapters of the
 book rebuild each one and check it; see ``book/``.
 """
 
-from . import devices, images, shapes
+from . import devices, downsample, images, shapes
 from .devices import available_devices, check_on_devices, setup
 from .downsample import blur_pool2d
 from .interpolate import interpolate, interpolation_matrix
@@ -23,6 +23,7 @@ __all__ = [
     "conv_matrix",
     "conv_transpose2d",
     "devices",
+    "downsample",
     "icnr_",
     "images",
     "interpolate",

@@ -7,6 +7,8 @@
   title and stable label. No chapter types its citation by hand.
 * ``{book-bibtex}`` renders the BibTeX entry for the whole book and
   ``{chapter-bibtex} LABEL`` the entry for one chapter (used on "How to cite").
+* Two repairs of the HTML that themes and extensions produce (duplicate script
+  tags; bibliography roles), found by the browser test (tests/browser).
 * With ``book_student_edition = True`` (``make book-student``) every solution
   of an exercise is removed, also the gated ``solution-start``/``solution-end``
   kind that notebooks use (sphinx-exercise's own ``hide_solutions`` cannot remove
@@ -134,6 +136,26 @@ class RemoveSolutions(SphinxTransform):
             node.parent.remove(node)
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Load each script once: sphinx-thebe registers its configuration script on every
+    read pass, and a second copy is a JavaScript error ("THEBE_JS_URL has already been declared")."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (getattr(script, "filename", None) or "", tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"][:] = unique
+
+
+def _accessible_citations(app, pagename, templatename, context, doctree):
+    """Bibliography entries as list items: docutils marks the list `role="list"` but each
+    entry `role="doc-biblioentry"`, a deprecated role that screen readers and axe-core do
+    not accept as a list item."""
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
     app.add_config_value("book_student_edition", False, "env")
     app.add_directive("book-bibtex", BookBibtex)
@@ -142,4 +164,7 @@ def setup(app):
     app.add_transform(AddCiteBox)
     app.add_transform(RemoveSolutions)
     app.connect("doctree-resolved", _fill_chapter_placeholders)
+    # Early: html-page-context stops at the first handler that returns a template name.
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
+    app.connect("html-page-context", _accessible_citations, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

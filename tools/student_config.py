@@ -1,0 +1,11 @@
+"""Print _config.yml with the student edition switched on (solutions removed); used by `make book-student`."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+config = yaml.safe_load((ROOT / "_config.yml").read_text())
+config["title"] += " (student edition)"
+config["sphinx"]["config"]["book_student_edition"] = True
+print(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
