@@ -14,7 +14,7 @@ PORT   ?= 8000
 JOBS   ?= 2
 
 COLAB  := .venv-colab
-TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
+TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
         chromium execute serve clean
@@ -83,7 +83,7 @@ book-student: $(STAMP)
 	@echo "open _build/student/_build/html/index.html"
 
 pdf: $(STAMP)
-	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { apt-get update -qq && \
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null && kpsewhich bbm.sty >/dev/null || { apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); }
 	$(BIN)/jupyter-book build . --builder pdflatex
 	@echo "_build/latex/book.pdf"
