@@ -5,7 +5,7 @@ agrees with the PyTorch operator named in its docstring. The chapters of the
 book rebuild each one and check it; see ``book/``.
 """
 
-from . import devices, downsample, images, shapes
+from . import artifacts, devices, downsample, images, shapes
 from .devices import available_devices, check_on_devices, setup
 from .downsample import blur_pool2d
 from .interpolate import interpolate, interpolation_matrix
@@ -17,6 +17,7 @@ from .unpool import max_unpool2d
 __version__ = "0.1.0"
 
 __all__ = [
+    "artifacts",
     "available_devices",
     "blur_pool2d",
     "check_on_devices",
