@@ -20,6 +20,10 @@ settings.register_profile(
 )
 settings.load_profile("book")
 
+# For hypothesis tests that also take the `device`/`dtype` fixtures: those are fixed per test
+# call, so hypothesis may reuse them across its examples.
+fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
 CUDA = torch.cuda.is_available()
 cuda = pytest.mark.skipif(not CUDA, reason="no CUDA device on this machine")
 
@@ -32,6 +36,24 @@ def device(request) -> torch.device:
 @pytest.fixture(params=[torch.float64, torch.float32], ids=["float64", "float32"])
 def dtype(request) -> torch.dtype:
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def full_precision_float32():
+    """On CUDA, cuDNN and cuBLAS would round float32 to TF32 (about 1e-3); compare at full precision."""
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    yield
+    torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
+
+
+def raises(fn) -> bool:
+    """Whether ``fn()`` is refused: a ValueError (ours) or a RuntimeError (PyTorch's)."""
+    try:
+        fn()
+    except (ValueError, RuntimeError):
+        return True
+    return False
 
 
 def assert_close(actual: torch.Tensor, expected: torch.Tensor, **kwargs) -> None:

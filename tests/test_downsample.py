@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close
+from conftest import assert_close, raises as _raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -208,12 +208,6 @@ def test_avg_pool_matrix_separably_equals_avg_pool2d(rows, cols, dtype):
     assert_close((torch.kron(a_h, a_w) @ x.flatten(1).T).T, expected.flatten(1))  # the Kronecker form
 
 
-def _raises(fn):
-    try:
-        fn()
-    except (ValueError, RuntimeError):
-        return True
-    return False
 
 
 def test_avg_pool_matrix_rejects_exactly_where_avg_pool1d_rejects():

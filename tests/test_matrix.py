@@ -8,22 +8,12 @@ four methods (⟨Cx, y⟩ = ⟨x, Cᵀy⟩), and entry counts derived by hand.
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close
-from hypothesis import HealthCheck, given, settings
+from conftest import assert_close, fixtures_ok
+from hypothesis import given
 from hypothesis import strategies as st
 
 from upsampling import conv_matrix, conv_transpose2d
 
-fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture(autouse=True)
-def full_precision_float32():
-    """On CUDA, cuDNN would round float32 convolutions to TF32 (about 1e-3); compare at full precision."""
-    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
-    yield
-    torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 def apply(C: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

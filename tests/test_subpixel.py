@@ -11,8 +11,8 @@ import itertools
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close
-from hypothesis import HealthCheck, assume, given, settings
+from conftest import assert_close, fixtures_ok
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from upsampling.subpixel import (
@@ -25,8 +25,7 @@ from upsampling.subpixel import (
     transposed_to_subpixel,
 )
 
-# ``device`` is a constant per test, so hypothesis may reuse it across examples.
-fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
 DTYPES = [torch.float64, torch.float32]
 
 

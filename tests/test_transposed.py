@@ -11,8 +11,8 @@ import re
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close
-from hypothesis import HealthCheck, given, settings
+from conftest import assert_close, fixtures_ok
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from upsampling import conv_transpose2d
@@ -20,17 +20,6 @@ from upsampling import conv_transpose2d
 METHODS = ["scatter", "zero_insertion", "matrix", "subpixel"]
 DILATING = ["scatter", "zero_insertion", "matrix"]  # "subpixel" needs dilation=1
 
-# The fixtures `device` and `dtype` are fixed per test call, so hypothesis may reuse them across examples.
-fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture(autouse=True)
-def full_precision_float32():
-    """On CUDA, cuDNN would round float32 convolutions to TF32 (about 1e-3); compare at full precision."""
-    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
-    yield
-    torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
 # --------------------------------------------------------------------------- hand-derived results

@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close
+from conftest import assert_close, raises as _raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -191,12 +191,6 @@ def test_gradient_matches_pytorch_with_repeated_indices():
 
 # ---------------------------------------------------------------- rejecting exactly what PyTorch rejects
 
-def _raises(fn):
-    try:
-        fn()
-    except (ValueError, RuntimeError):
-        return True
-    return False
 
 
 @pytest.mark.parametrize("kernel_size", [1, 2, 3])
