@@ -29,6 +29,15 @@ def _tuple(value, name: str, n: int = 2) -> tuple[int, ...]:
     raise TypeError(f"{name}={value!r} must be an int or a sequence of {n} ints")
 
 
+def _positive_int(value, name: str) -> int:
+    """``value`` as one Python int, at least 1 (a factor, a size, a number of groups)."""
+    if not _is_int(value):
+        raise TypeError(f"{name}={value!r} must be an int")
+    if value < 1:
+        raise ValueError(f"{name}={value} must be positive (>= 1)")
+    return value
+
+
 def _positive(value, name: str, n: int = 2) -> tuple[int, ...]:
     """``value`` as ``n`` ints, each at least 1."""
     t = _tuple(value, name, n)

@@ -19,7 +19,7 @@ import math
 
 import torch
 
-from ._checks import _is_int
+from ._checks import _is_int, _positive_int
 
 __all__ = ["checkerboard", "natural_image", "zone_plate"]
 
@@ -52,7 +52,7 @@ def zone_plate(size: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
         Pixel (1, 2) has r**2 = 1: (1 + cos(pi / 4)) / 2 = 0.8536; pixel (0, 0) has r**2 = 8:
         (1 + cos(2 pi)) / 2 = 1.
     """
-    size = _size(size, "size")
+    size = _positive_int(size, "size")
     dtype = _dtype(dtype)
     offset = torch.arange(size, dtype=torch.float64) - size // 2
     r2 = offset[:, None] ** 2 + offset[None, :] ** 2
@@ -79,8 +79,8 @@ def checkerboard(size: int, square: int, dtype: torch.dtype = torch.float32) -> 
                 [0, 1, 0, 1],
                 [1, 0, 1, 0]])
     """
-    size = _size(size, "size")
-    square = _size(square, "square")
+    size = _positive_int(size, "size")
+    square = _positive_int(square, "square")
     if not isinstance(dtype, torch.dtype):
         raise TypeError(f"dtype={dtype!r} must be a torch.dtype")
     cell = torch.arange(size) // square
@@ -115,7 +115,7 @@ def natural_image(size: int = 256, seed: int = 0, dtype: torch.dtype = torch.flo
         >>> torch.equal(img, natural_image(64))
         True
     """
-    size = _size(size, "size")
+    size = _positive_int(size, "size")
     if size < 16:
         raise ValueError(f"size={size} is too small for natural_image's shapes; use at least 16")
     if not _is_int(seed):
@@ -174,14 +174,6 @@ def _coverage(signed_distance: torch.Tensor, size: int) -> torch.Tensor:
 
 def _paint(image, colour, alpha):
     return image * (1 - alpha) + colour * alpha
-
-
-def _size(value, name: str) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name}={value!r} must be an int")
-    if value < 1:
-        raise ValueError(f"{name}={value} must be positive (>= 1)")
-    return value
 
 
 def _dtype(dtype) -> torch.dtype:

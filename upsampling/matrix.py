@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import torch
 
-from ._checks import _is_int, _nonnegative, _positive, _tensor
+from ._checks import _is_int, _nonnegative, _positive, _positive_int, _tensor
 from .shapes import conv_output_size
 
 __all__ = ["conv_matrix"]
@@ -135,10 +135,7 @@ def _input_shape(input_shape) -> tuple[int, int, int]:
 
 def _check_groups(groups, c_in: int, weight: torch.Tensor) -> None:
     """``groups`` divides both channel counts and ``weight`` has ``C_in / groups`` input channels."""
-    if not _is_int(groups):
-        raise TypeError(f"groups={groups!r} must be an int")
-    if groups < 1:
-        raise ValueError(f"groups={groups} must be positive (>= 1)")
+    _positive_int(groups, "groups")
     if any(s == 0 for s in weight.shape):
         raise ValueError(f"weight of shape {tuple(weight.shape)} must not have a zero-size dimension")
     c_out = weight.shape[0]

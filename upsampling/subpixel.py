@@ -29,7 +29,7 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from ._checks import _is_int, _nonnegative, _positive, _show, _tensor
+from ._checks import _nonnegative, _positive, _positive_int, _show, _tensor
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "transposed_to_subpixel", "subpixel_to_transposed", "icnr_",
            "SubpixelWeights", "TransposedWeights"]
@@ -66,7 +66,7 @@ def pixel_shuffle(input: torch.Tensor, upscale_factor: int) -> torch.Tensor:
         >>> torch.equal(pixel_shuffle(x, 2), F.pixel_shuffle(x, 2))
         True
     """
-    r = _factor(upscale_factor, "upscale_factor")
+    r = _positive_int(upscale_factor, "upscale_factor")
     _at_least_3d(input, "pixel_shuffle")
     if input.shape[-3] % (r * r):
         raise ValueError(f"input has {input.shape[-3]} channels (dimension -3 of shape {tuple(input.shape)}), "
@@ -102,7 +102,7 @@ def pixel_unshuffle(input: torch.Tensor, downscale_factor: int) -> torch.Tensor:
         >>> torch.equal(pixel_unshuffle(x, 2), F.pixel_unshuffle(x, 2))
         True
     """
-    r = _factor(downscale_factor, "downscale_factor")
+    r = _positive_int(downscale_factor, "downscale_factor")
     _at_least_3d(input, "pixel_unshuffle")
     h, w = input.shape[-2:]
     if h % r or w % r:
@@ -126,14 +126,6 @@ def _shuffle(x: torch.Tensor, sh: int, sw: int) -> torch.Tensor:
     x = x.unflatten(-3, (c // (sh * sw), sh, sw))                       # (*, C, i, j, H, W)
     out = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)         # (*, C, H, i, W, j)
     return out.reshape(*batch, c // (sh * sw), h * sh, w * sw)
-
-
-def _factor(value, name: str) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name}={value!r} must be an int")
-    if value < 1:
-        raise ValueError(f"{name}={value} must be positive (>= 1)")
-    return value
 
 
 def _at_least_3d(input, op: str) -> None:
@@ -334,7 +326,7 @@ def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0,
         True
     """
     _tensor(weight, "weight", ndim=4)
-    r = _factor(upscale_factor, "upscale_factor")
+    r = _positive_int(upscale_factor, "upscale_factor")
     padding = _nonnegative(padding, "padding")
     groups = _positive(groups, "groups", 1)[0]
     c, c_in_g, kh, kw = weight.shape
@@ -390,7 +382,7 @@ def icnr_(weight: torch.Tensor, upscale_factor: int,
         True
     """
     _tensor(weight, "weight", ndim=4)
-    r = _factor(upscale_factor, "upscale_factor")
+    r = _positive_int(upscale_factor, "upscale_factor")
     if not callable(init):
         raise TypeError(f"init={init!r} must be a callable that fills a tensor in place")
     if weight.shape[0] % (r * r):

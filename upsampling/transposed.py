@@ -28,7 +28,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ._checks import _choice, _is_int, _nonnegative, _positive, _show, _tensor
+from ._checks import _choice, _nonnegative, _positive, _positive_int, _show, _tensor
 from .matrix import conv_matrix
 from .shapes import conv_transpose_output_size
 from .subpixel import _conv_transpose2d_subpixel
@@ -188,10 +188,7 @@ def _check_arguments(input, weight, bias, stride, padding, output_padding, group
     padding = _nonnegative(padding, "padding")
     output_padding = _nonnegative(output_padding, "output_padding")
     dilation = _positive(dilation, "dilation")
-    if not _is_int(groups):
-        raise TypeError(f"groups={groups!r} must be an int")
-    if groups < 1:
-        raise ValueError(f"groups={groups} must be positive (>= 1)")
+    _positive_int(groups, "groups")
     _same_kind(input, weight, "weight")
     c_in, size = input.shape[-3], tuple(input.shape[-2:])
     if any(s == 0 for s in weight.shape):
