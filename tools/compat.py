@@ -50,7 +50,7 @@ def build(version: str, venv: Path) -> None:
     env = dict(os.environ, PIP_CONFIG_FILE=os.devnull)
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"torch=={version}", numpy, *BASE],
                    check=True, env=env)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT)],
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)],
                    check=True, env=env)
 
 
