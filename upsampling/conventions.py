@@ -435,9 +435,9 @@ def keras_resizing(input, height, width, interpolation="bilinear", antialias=Fal
     Args:
         input: (N, C, H, W) floating-point tensor.
         height, width: the output size.
-        interpolation: as in :func:`tf_resize` (``"bilinear"``, ``"nearest"``,
-            ``"bicubic"``, ``"area"``, ``"lanczos3"``, ``"lanczos5"``,
-            ``"gaussian"``, ``"mitchellcubic"``).
+        interpolation: ``"bilinear"``, ``"nearest"``, ``"bicubic"``,
+            ``"area"``, ``"lanczos3"`` or ``"lanczos5"`` (Keras 3 refuses
+            TensorFlow's ``"gaussian"`` and ``"mitchellcubic"``).
         antialias: as in :func:`tf_resize`.
 
     Returns:
@@ -454,6 +454,7 @@ def keras_resizing(input, height, width, interpolation="bilinear", antialias=Fal
         >>> keras_resizing(torch.tensor([[[[1., 2., 3., 4.]]]]), 1, 2).tolist()
         [[[[1.5, 3.5]]]]
     """
+    _choice(interpolation, "interpolation", ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"))
     return tf_resize(input, (height, width), interpolation, antialias)
 
 
