@@ -1,7 +1,7 @@
 """onnx_resize against ONNX's reference implementation and onnxruntime, and where they leave the specification.
 
-Both runtimes are installed from requirements.txt for ``make test``; ``importorskip``
-only spares people who run the tests without them.
+Both runtimes are installed from requirements.txt for ``make test``; ``importorskip`` (in the
+helpers, so that the tests by hand run everywhere) only spares people who run the tests without them.
 """
 
 import math
@@ -15,10 +15,6 @@ from hypothesis import strategies as st
 
 from upsampling import onnx_resize
 
-onnx = pytest.importorskip("onnx")
-ort = pytest.importorskip("onnxruntime")
-from onnx import TensorProto, helper  # noqa: E402
-from onnx.reference import ReferenceEvaluator  # noqa: E402
 
 MODES = ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric",
          "tf_crop_and_resize")
@@ -27,6 +23,8 @@ NEAREST = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
 
 def resize_model(shape, scales=None, sizes=None, roi=None, **attributes):
     """A one-node ONNX model: Resize over the spatial axes (N and C kept)."""
+    pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
     n = len(shape) - 2
     names = ["X", "roi" if roi is not None else "", "scales" if scales is not None else "",
              "sizes" if sizes is not None else ""]
@@ -47,10 +45,12 @@ def resize_model(shape, scales=None, sizes=None, roi=None, **attributes):
 
 
 def run_reference(model, x):
+    from onnx.reference import ReferenceEvaluator
     return ReferenceEvaluator(model).run(None, {"X": x})[0]
 
 
 def run_ort(model, x):
+    ort = pytest.importorskip("onnxruntime")
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     return session.run(None, {"X": x})[0]
 
