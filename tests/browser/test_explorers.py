@@ -64,7 +64,9 @@ def explorer_page(browser, base_url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text}"))
+    # Chromium asks every new site for /favicon.ico, which the book does not have: not a page error.
+    page.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            and errors.append(f"console: {m.text} at {m.location.get('url')}"))
     page.goto(f"{base_url}/{PAGE}", wait_until="load")
     page.wait_for_function("() => document.querySelectorAll('div.explorer[data-ready]').length === 4")
     page.evaluate(SET)
@@ -91,7 +93,7 @@ def _transposed_expected(i, k, s, p, d, op):
     y = upsampling.conv_transpose2d(onehots, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p,
                                     output_padding=op, dilation=d)
     stamps = [(y[a, 0].flatten() != 0).nonzero().flatten().tolist() for a in range(i * i)]
-    terms = [(i - 1) * s, -2 * p, d * (k - 1), op, 1]
+    terms = [(i - 1) * s, 2 * p, d * (k - 1), op, 1]  # shown as (i-1)s - 2p + d(k-1) + op + 1
     return {"o": o, "counts": counts, "counts1d": counts1d, "stamps": stamps, "terms": terms}
 
 
@@ -106,7 +108,7 @@ TRANSPOSED_READ = """
     const refused = root.querySelector("[data-refused]");
     if (refused) { out.push({refused: refused.dataset.refused}); continue; }
     const r = {o: Number(root.querySelector("[data-out-size]").textContent), stamps: {},
-               terms: [...root.querySelectorAll("[data-term]")].map(t => Number(t.textContent.split("=")[1].replace("−", "-")))};
+               terms: [...root.querySelectorAll("[data-term]")].map(t => Number(t.textContent))};
     for (const step of steps) {
       __set(root, "step", step);
       const cells = [...root.querySelectorAll("[data-count]")];

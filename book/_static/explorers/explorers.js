@@ -103,8 +103,9 @@
     return inputs;
   }
 
-  function svgOpen(w, h, label) {
-    return `<svg class="ex-svg" viewBox="0 0 ${w} ${h}" style="max-width:${Math.round(w * 1.6)}px" role="img" aria-label="${esc(label)}">`;
+  /* An SVG figure; one whose pixels are buttons is a labelled group (an image cannot hold controls). */
+  function svgOpen(w, h, label, interactive) {
+    return `<svg class="ex-svg" viewBox="0 0 ${w} ${h}" style="max-width:${Math.round(w * 1.6)}px" role="${interactive ? "group" : "img"}" aria-label="${esc(label)}">`;
   }
 
   function cell(x, y, size, cls, text, attrs) {
@@ -200,9 +201,10 @@
       const o = size.o;
       const step = Math.min(st.step, st.i * st.i - 1);
       const a = Math.floor(step / st.i), b = step % st.i;
-      const terms = [["(i−1)·s", (st.i - 1) * st.s], ["−2p", -2 * st.p], ["d·(k−1)", st.d * (st.k - 1)],
-        ["output_padding", st.op], ["1", 1]];
-      const formula = terms.map(([name, v], j) => `<span class="ex-term" data-term="${j}">${name} = ${v}</span>`).join(" + ");
+      const terms = [(st.i - 1) * st.s, 2 * st.p, st.d * (st.k - 1), st.op, 1];
+      const signs = ["", " − ", " + ", " + ", " + "];
+      const formula = "(i−1)·s − 2p + d·(k−1) + output_padding + 1 = " +
+        terms.map((v, j) => `${signs[j]}<span class="ex-term" data-term="${j}">${v}</span>`).join("");
       const counts = overlap1d(st, o);
       const rows = stamp1d(st, o, a), cols = stamp1d(st, o, b);
       const lo = Math.min(...counts), hi = Math.max(...counts);
@@ -434,7 +436,7 @@
     }
 
     function interpFigure(st, o, j, row, src) {
-      const width = 560, pad = 24, n = st.n;
+      const width = 420, pad = 16, n = st.n;
       const u = (width - 2 * pad) / n;             // pixels per input pixel
       const uo = (width - 2 * pad) / o;            // pixels per output pixel (same extent)
       const h = 190;
@@ -446,11 +448,11 @@
         const x = pad + q * u;
         s += `<rect class="ex-in${weights.has(q) ? " ex-hit" : ""}" x="${x + 1}" y="60" width="${u - 2}" height="26"/>`;
         s += `<circle class="ex-dot" cx="${x + u / 2}" cy="73" r="3"/>`;
-        if (u > 18) s += `<text class="ex-t" x="${x + u / 2}" y="98" font-size="10">x${q}</text>`;
+        if (u > 22) s += `<text class="ex-t" x="${x + u / 2}" y="100" font-size="12">x${q}</text>`;
         if (weights.has(q)) {
           const v = weights.get(q), bh = 40 * Math.abs(v) / maxW;
           s += `<rect class="${v >= 0 ? "ex-bar" : "ex-bar ex-neg"}" x="${x + u * 0.25}" y="${56 - bh}" width="${u * 0.5}" height="${bh}"/>`;
-          s += `<text class="ex-t" x="${x + u / 2}" y="${Math.max(10, 50 - bh)}" font-size="10">${v.toFixed(3)}</text>`;
+          if (u > 30) s += `<text class="ex-t" x="${x + u / 2}" y="${Math.max(8, 48 - bh)}" font-size="12">${v.toFixed(2)}</text>`;
         }
       }
       for (let q = 0; q < o; q++) {
@@ -463,7 +465,7 @@
           if (q === j) s += `<path class="ex-marker" d="M${sx} 88l-5 9h10z"/>`;
         }
       }
-      s += `<text class="ex-t ex-ls" x="${pad}" y="120" font-size="11">lines: where each output pixel samples the input</text>`;
+      s += `<text class="ex-t ex-ls" x="${pad}" y="124" font-size="12">lines: where each output pixel samples</text>`;
       return `<figure class="ex-fig">${s}</svg><figcaption>Top: the ${n} input pixels (dots: their centres) and, as bars, the weights of output pixel ${j}. Bottom: the ${o} output pixels over the same extent; each line joins an output centre to the source coordinate it samples${st.mode === "area" ? " (area mode averages whole pixels instead)" : ""}.</figcaption></figure>`;
     }
 
@@ -526,7 +528,7 @@
       const outW = C * (W * r + 1) * size, outH = H * r * size + 16;
       const width = Math.max(perRow * (W + 1) * size, outW) + 4;
       const height = inH + 30 + outH;
-      let s = svgOpen(width, height, `Pixel shuffle in ${order} order: ${cin} input channels of ${H}×${W} become ${C} output channel(s) of ${H * r}×${W * r}; each output pixel is labelled with the input channel it comes from.`);
+      let s = svgOpen(width, height, `Pixel shuffle in ${order} order: ${cin} input channels of ${H}×${W} become ${C} output channel(s) of ${H * r}×${W * r}; each output pixel is labelled with the input channel it comes from.`, true);
       for (let ch = 0; ch < cin; ch++) {
         const gx = (ch % perRow) * (W + 1) * size, gy = Math.floor(ch / perRow) * chH;
         s += `<text class="ex-t ex-ls" x="${gx}" y="${gy + 8}" font-size="10">ch ${ch}</text>`;
@@ -623,7 +625,7 @@
       const width = Math.max(gridW, matW + 30) + 4;
       const top2 = Math.max(n, o) * size + 40;
       const height = top2 + o * o * m + 8;
-      let s = svgOpen(width, height, `Convolution as a matrix: the ${n}×${n} input, the ${o}×${o} output and the ${o * o}×${n * n} matrix C whose entries name the kernel tap.`);
+      let s = svgOpen(width, height, `Convolution as a matrix: the ${n}×${n} input, the ${o}×${o} output and the ${o * o}×${n * n} matrix C whose entries name the kernel tap.`, true);
       s += `<text class="ex-t ex-ls" x="0" y="${Math.max(n, o) * size + 14}" font-size="11">C (${o * o} × ${n * n}): rows = output pixels, columns = input pixels; numbers = kernel tap</text>`;
       for (let q = 0; q < n * n; q++) {
         const y = Math.floor(q / n), x = q % n;
