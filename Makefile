@@ -66,12 +66,14 @@ test-browser: $(STAMP) chromium
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Each chapter alone in a fresh "Colab" environment (torch, numpy, matplotlib, a kernel, no
+# Each chapter alone in a fresh "Colab" environment (what Colab ships: torch, numpy, matplotlib,
+# Pillow, TensorFlow, JAX, OpenCV and a kernel; no onnx, onnxruntime or
 # upsampling), its setup cell installing the package from a wheel of this checkout.
 $(COLAB)/.installed: requirements.txt
 	rm -rf $(COLAB) && $(PYTHON) -m venv $(COLAB)
 	$(COLAB)/bin/python -m pip install -q pip==26.3
-	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml
+	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml \
+	    pillow tensorflow-cpu jax jaxlib opencv-python-headless
 	@touch $@
 
 test-colab: $(STAMP) $(COLAB)/.installed
