@@ -136,7 +136,7 @@ def _memory_limit(device: torch.device) -> int | None:
 
 
 def _check_fits(shape: Sequence[int], dtype: torch.dtype, device: torch.device, cause: str,
-                factor: float = 1.0, extra: int = 0) -> None:
+                factor: float = 1.0, extra: int = 0, what: str = "the output") -> None:
     """Refuse, up front, an output of ``shape`` that cannot fit in ``device``'s memory.
 
     ``factor`` times the output's bytes plus ``extra`` bytes is the estimate of
@@ -147,10 +147,10 @@ def _check_fits(shape: Sequence[int], dtype: torch.dtype, device: torch.device, 
     """
     numel = math.prod(int(n) for n in shape)
     if numel >= 2 ** 63:
-        raise ValueError(f"{cause} gives an output of shape {tuple(shape)} with {numel:.3g} elements, more than "
+        raise ValueError(f"{cause}: {what} of shape {tuple(shape)} would have {numel:.3g} elements, more than "
                          f"a tensor can index (2**63 - 1)")
     limit = _memory_limit(device)
     need = factor * numel * torch.empty((), dtype=dtype).element_size() + extra
     if limit is not None and need > limit:
-        raise ValueError(f"{cause} gives an output of shape {tuple(shape)} that needs about {need / 2 ** 30:.3g} GiB, "
-                         f"more than the {limit / 2 ** 30:.3g} GiB of memory of {device.type}")
+        raise ValueError(f"{cause}: {what} of shape {tuple(shape)} would need about {need / 2 ** 30:.3g} GiB, "
+                         f"more than the {limit / 2 ** 30:.3g} GiB of memory of the {device.type} device")

@@ -57,7 +57,7 @@ from typing import NamedTuple
 
 import torch
 
-from ._checks import _choice, _nonnegative, _positive, _show, _tensor
+from ._checks import _check_fits, _choice, _is_int, _nonnegative, _positive, _show, _tensor
 
 __all__ = ["interpolate", "interpolation_matrix"]
 
@@ -500,6 +500,7 @@ def _check_interpolate_arguments(input, size, scale_factor, mode, align_corners,
             raise ValueError(f"recompute_scale_factor=True is only meaningful with scale_factor, not with an "
                              f"explicit size={size!r}")
         sizes = _nonnegative(size, "size", dim) if mode == "area" else _positive(size, "size", dim)
+        _check_output_fits(input, sizes, f"size={size!r}")
         return sizes, (None,) * dim, bool(align_corners)
     factors = _scale_factors(scale_factor, dim)
     out_sizes = tuple(int(n * s) for n, s in zip(in_sizes, factors))  # floor: both are positive
@@ -507,17 +508,29 @@ def _check_interpolate_arguments(input, size, scale_factor, mode, align_corners,
         raise ValueError(f"scale_factor={scale_factor!r} gives output size {_show(out_sizes)} for input size "
                          f"{_show(in_sizes)}; every output size must be at least 1 (only mode='area' "
                          "returns an empty result)")
+    _check_output_fits(input, out_sizes, f"scale_factor={scale_factor!r}")
     recompute = recompute_scale_factor or mode == "area"  # area always maps with in / out
     return out_sizes, (None,) * dim if recompute else factors, bool(align_corners)
+
+
+def _check_output_fits(input: torch.Tensor, out_sizes: tuple[int, ...], cause: str) -> None:
+    """Refuse at once an output too large for memory (not an out-of-memory kill, nor an overflow in ``arange``).
+
+    The estimate: three tensors of the output's size in the computing dtype (the
+    converted input, one intermediate pass, the result) and about 64 bytes per
+    output position and axis for the 1-D operators' temporary index and weight tables.
+    """
+    _check_fits(input.shape[:2] + tuple(out_sizes), _opmath(input.dtype), input.device, cause, factor=3,
+                extra=64 * sum(out_sizes))
 
 
 def _scale_factors(scale_factor, n: int) -> tuple[float, ...]:
     """``scale_factor`` as ``n`` finite positive floats."""
     def is_number(v):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
+        return (isinstance(v, float) or _is_int(v)) and not isinstance(v, bool)
 
     if is_number(scale_factor):
-        factors = (float(scale_factor),) * n
+        factors = (float(scale_factor),) * n  # also a NumPy integer or a 0-d integer tensor
     elif isinstance(scale_factor, Sequence) and not isinstance(scale_factor, str) and all(map(is_number, scale_factor)):
         if len(scale_factor) != n:
             raise ValueError(f"scale_factor={tuple(scale_factor)} must have {n} entries (one per spatial "

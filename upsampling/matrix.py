@@ -99,7 +99,8 @@ def conv_matrix(input_shape: Sequence[int], weight: torch.Tensor, stride=1, padd
     out_size = _tuple_of(conv_output_size(tuple(in_size), tuple(weight.shape[2:]), stride, padding, dilation))
     # Every entry holds three int64 indices while it is built and a value; refuse the absurd up front.
     entries = weight.shape[0] * math.prod(out_size) * weight[0].numel()
-    _check_fits((entries,), torch.int64, weight.device, f"input_shape={tuple(input_shape)}", factor=8)
+    _check_fits((entries,), torch.int64, weight.device, f"input_shape={tuple(input_shape)}", factor=8,
+                what="the entries of C")
 
     rows, cols, taps = _conv_entries((c_in, *in_size), weight.shape, out_size, stride, padding, dilation,
                                      groups, weight.device)

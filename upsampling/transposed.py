@@ -149,7 +149,8 @@ def conv_transpose3d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
     Returns:
         ``(N, C_out, D_out, H_out, W_out)`` (no batch dimension for an unbatched input), on the
         input's device and dtype, each size given by the formula of :func:`conv_transpose2d`.
-        Channels-last-3d when the input or the weight is (PyTorch's rule), contiguous otherwise.
+        Channels-last-3d when the input or the weight is, contiguous otherwise; on the CPU
+        channels-last-3d for float32 only, as PyTorch's CPU kernels do.
     {raises}
     Matches:
         ``F.conv_transpose3d(input, weight, bias, stride, padding, output_padding, groups, dilation)``.
@@ -186,8 +187,14 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
 
 
 def _memory_format(input: torch.Tensor, weight: torch.Tensor) -> torch.memory_format:
-    """PyTorch's choice for a convolution's output: channels-last if the input or the weight is, unambiguously."""
+    """PyTorch's choice for the output's layout: channels-last if the input or the weight is, unambiguously.
+
+    In 3-D PyTorch's CPU kernels return channels-last-3d for float32 only (its
+    oneDNN path); other dtypes come back contiguous, and so do ours.
+    """
     last = {4: torch.channels_last, 5: torch.channels_last_3d}.get(weight.dim())
+    if weight.dim() == 5 and input.device.type == "cpu" and input.dtype != torch.float32:
+        return torch.contiguous_format
     if last is not None and input.dim() == weight.dim():
         for t in (input, weight):
             if t.is_contiguous(memory_format=last) and not t.is_contiguous():
