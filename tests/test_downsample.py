@@ -128,8 +128,8 @@ def test_blur_pool_on_device(device, dtype):
     assert_close(out, reference_blur_pool(x, 2, 4))
 
 
-def test_blur_pool_gradcheck():
-    x = randn(1, 2, 6, 5).requires_grad_(True)
+def test_blur_pool_gradcheck(device):
+    x = randn(1, 2, 6, 5, device=device).requires_grad_(True)
     assert torch.autograd.gradcheck(lambda t: blur_pool2d(t, 2, 3), (x,))
     assert torch.autograd.gradcheck(lambda t: blur_pool2d(t, (1, 3), 4), (x,))
 

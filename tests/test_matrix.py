@@ -175,9 +175,9 @@ def test_adjoint_identity(method, input_shape, weight_shape, kwargs):
     assert_close(ct_y.reshape(1, -1), torch.sparse.mm(C.t(), y.reshape(-1, 1)).t())
 
 
-def test_gradcheck_with_respect_to_weight():
-    x = torch.randn(1, 4, 4, 3, dtype=torch.float64)
-    w = torch.randn(2, 2, 2, 2, dtype=torch.float64, requires_grad=True)
+def test_gradcheck_with_respect_to_weight(device):
+    x = torch.randn(1, 4, 4, 3, dtype=torch.float64, device=device)
+    w = torch.randn(2, 2, 2, 2, dtype=torch.float64, device=device, requires_grad=True)
     f = lambda w: apply(conv_matrix((4, 4, 3), w, padding=(1, 0), groups=2, stride=(2, 1)), x)  # noqa: E731
     assert torch.autograd.gradcheck(f, (w,))
 

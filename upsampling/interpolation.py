@@ -135,6 +135,24 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     ``"lanczos"`` mode is not rebuilt. The result is contiguous (PyTorch keeps
     a channels-last layout).
 
+    Determinism: the forward pass is deterministic on every device. The
+    backward pass adds the gradients of all outputs that read one input pixel
+    (the backward of ``gather``/``index_select``); on CUDA those additions are
+    atomic and run in no fixed order, so the input gradient may differ between
+    runs in the last bits, as PyTorch's own ``F.interpolate`` backward does on CUDA.
+
+    Raises:
+        TypeError: ``input`` is not a tensor or has a dtype the mode does not
+            take; ``size``, ``scale_factor``, ``align_corners``,
+            ``recompute_scale_factor`` or ``antialias`` has the wrong type.
+        ValueError: the input's rank does not fit the mode; an unknown mode;
+            both or neither of ``size`` and ``scale_factor``; a size or factor
+            that is not positive (or gives an empty output, except in ``area``
+            mode) or has the wrong number of entries; an option the mode does not
+            take; an empty channel or spatial dimension; or an output too large
+            for the device's memory (``size=10**9``, ``scale_factor=1e19``), refused
+            before anything is allocated.
+
     Example:
         >>> import torch.nn.functional as F
         >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
