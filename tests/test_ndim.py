@@ -367,3 +367,12 @@ def test_empty_batch_like_pytorch():
             assert out.shape == THEIRS[n](x, w, stride=2).shape
         y, idx = POOL[n](torch.randn(0, 2, *[4] * n), 2, return_indices=True)
         assert UNPOOL[n](y, idx, 2).shape == TORCH_UNPOOL[n](y, idx, 2).shape
+
+
+def test_numpy_scale_factor_like_pytorch():
+    z = torch.randn(1, 2, 5, dtype=torch.float64)
+    for factor in (np.float32(1.7), np.float64(1.7), np.int64(2)):
+        assert_close(interpolate(z, scale_factor=factor, mode="linear"),
+                     F.interpolate(z, scale_factor=factor, mode="linear"))
+    with pytest.raises(TypeError, match=r"scale_factor=np.True_ must be a number"):
+        interpolate(z, scale_factor=np.True_)

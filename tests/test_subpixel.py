@@ -371,5 +371,5 @@ def test_conversions_accept_groups_as_a_one_element_list():
     assert torch.equal(transposed_to_subpixel(w, 2, groups=[2]).weight, transposed_to_subpixel(w, 2, groups=2).weight)
     v = torch.randn(16, 2, 3, 3, dtype=torch.float64)
     assert torch.equal(subpixel_to_transposed(v, 2, groups=[2]).weight, subpixel_to_transposed(v, 2, groups=2).weight)
-    with pytest.raises(ValueError, match=r"groups=\(2, 2\) must have 1 entries"):
+    with pytest.raises(ValueError, match=r"groups=\[2, 2\] must be an int or a sequence of one int"):
         transposed_to_subpixel(w, 2, groups=[2, 2])

@@ -69,7 +69,9 @@ def _groups(value, channels: dict[str, int], sequence: bool = False) -> int:
     one-element sequence such as ``[2]`` (the sub-pixel conversions always have).
     """
     if sequence and isinstance(value, Sequence) and not isinstance(value, str):
-        value = _positive(value, "groups", 1)[0]
+        if len(value) != 1:
+            raise ValueError(f"groups={value!r} must be an int or a sequence of one int")
+        value = value[0]
     groups = _positive_int(value, "groups")
     bad = [f"{what} ({count})" for what, count in channels.items() if count % groups]
     if bad:

@@ -112,6 +112,9 @@ _TOLERANCES = {
 def tolerance(dtype: torch.dtype) -> dict[str, float]:
     """``rtol``/``atol`` for comparing our operators with PyTorch's in ``dtype``.
 
+    Raises:
+        ValueError: ``dtype`` is not float64, float32, float16 or bfloat16.
+
     Example:
         >>> tolerance(torch.float64)
         {'rtol': 1e-09, 'atol': 1e-09}

@@ -13,7 +13,7 @@ with shifts.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -49,7 +49,7 @@ def binomial_filter(filter_size: int = 3) -> torch.Tensor:
     return torch.outer(taps, taps)
 
 
-def blur_pool2d(input, stride=2, filter_size: int = 3) -> torch.Tensor:
+def blur_pool2d(input: torch.Tensor, stride: int | Sequence[int] = 2, filter_size: int = 3) -> torch.Tensor:
     """Anti-aliased downsampling (Zhang 2019): reflect-pad, blur with a binomial filter, keep every stride-th pixel.
 
     Args:
@@ -66,6 +66,12 @@ def blur_pool2d(input, stride=2, filter_size: int = 3) -> torch.Tensor:
     bottom and right, by reflection about the edge pixel (``F.pad(mode="reflect")``), which
     needs every pad to be smaller than H and W. The kept samples therefore sit on the
     input pixels 0, s, 2s, ... (the blur is centred on them for odd f).
+
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, ``stride`` not an int or a
+            pair of ints, ``filter_size`` not an int.
+        ValueError: ``input`` is not 3-D or 4-D, ``stride < 1``, ``filter_size`` outside
+            1..7, or a reflection pad not smaller than H or W.
 
     Matches: ``antialiased_cnns.BlurPool(C, pad_type="reflect", filt_size=f, stride=s)``
     (Zhang's reference code); there is no PyTorch operator. (kornia's ``blur_pool2d`` pads
@@ -92,7 +98,7 @@ def blur_pool2d(input, stride=2, filter_size: int = 3) -> torch.Tensor:
     return F.conv2d(padded, weight, stride=stride, groups=channels)
 
 
-def avg_pool_matrix(in_size: int, kernel_size: int, stride=None, padding: int = 0,
+def avg_pool_matrix(in_size: int, kernel_size: int, stride: int | None = None, padding: int = 0,
                     ceil_mode: bool = False, count_include_pad: bool = True) -> torch.Tensor:
     """The dense (out_size, in_size) matrix A of 1-D average pooling: ``F.avg_pool1d(x) == A @ x``.
 
@@ -114,6 +120,10 @@ def avg_pool_matrix(in_size: int, kernel_size: int, stride=None, padding: int = 
         ``out_size = floor((L + 2 * padding - kernel_size) / stride) + 1`` (ceil with ``ceil_mode``).
         Average pooling is separable, so in 2-D ``F.avg_pool2d(x) == A_h @ x @ A_w.T``
         (the Kronecker product ``A_h ⊗ A_w`` acting on the flattened image).
+
+    Raises:
+        TypeError: a size is not an int, or a flag not a bool.
+        ValueError: a size is out of range (``padding > kernel_size / 2``), or no window fits.
 
     Matches: ``F.avg_pool1d(x, kernel_size, stride, padding, ceil_mode, count_include_pad)``
     and, separably, ``F.avg_pool2d``.

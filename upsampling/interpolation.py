@@ -52,9 +52,11 @@ Kernels (source coordinate ``s``, ``f = floor(s)``, ``t = s - f``):
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import torch
 
 from ._checks import _check_fits, _choice, _is_int, _nonnegative, _positive, _show, _tensor
@@ -545,7 +547,7 @@ def _check_output_fits(input: torch.Tensor, out_sizes: tuple[int, ...], cause: s
 def _scale_factors(scale_factor, n: int) -> tuple[float, ...]:
     """``scale_factor`` as ``n`` finite positive floats."""
     def is_number(v):
-        return (isinstance(v, float) or _is_int(v)) and not isinstance(v, bool)
+        return (isinstance(v, numbers.Real) or _is_int(v)) and not isinstance(v, (bool, np.bool_))
 
     if is_number(scale_factor):
         factors = (float(scale_factor),) * n  # also a NumPy integer or a 0-d integer tensor

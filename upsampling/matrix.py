@@ -23,8 +23,8 @@ from .shapes import conv_output_size
 __all__ = ["conv_matrix"]
 
 
-def conv_matrix(input_shape: Sequence[int], weight: torch.Tensor, stride=1, padding=0, dilation=1,
-                groups: int = 1) -> torch.Tensor:
+def conv_matrix(input_shape: Sequence[int], weight: torch.Tensor, stride: int | Sequence[int] = 1,
+                padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> torch.Tensor:
     """The matrix ``C`` of a convolution as a sparse COO tensor: ``C @ x.reshape(-1) == conv(x).reshape(-1)``.
 
     In 2-D, row ``(c_out, i, j)`` of ``C`` (flattened row-major, like ``y.reshape(-1)``)

@@ -24,7 +24,7 @@ followed by nearest-neighbour upsampling.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import torch
@@ -54,6 +54,11 @@ def pixel_shuffle(input: torch.Tensor, upscale_factor: int) -> torch.Tensor:
 
     Returns:
         A new tensor of shape (*, C, H·r, W·r), on the input's device and dtype.
+
+    Raises:
+        TypeError: ``input`` is not a tensor or ``upscale_factor`` not an int.
+        ValueError: ``upscale_factor < 1``, fewer than 3 dimensions, or channels not
+            divisible by ``upscale_factor**2``.
 
     Matches: ``torch.nn.functional.pixel_shuffle(input, upscale_factor)``.
 
@@ -91,6 +96,11 @@ def pixel_unshuffle(input: torch.Tensor, downscale_factor: int) -> torch.Tensor:
 
     Returns:
         A new tensor of shape (*, C·r², H, W), on the input's device and dtype.
+
+    Raises:
+        TypeError: ``input`` is not a tensor or ``downscale_factor`` not an int.
+        ValueError: ``downscale_factor < 1``, fewer than 3 dimensions, or a height or
+            width not divisible by ``downscale_factor``.
 
     Matches: ``torch.nn.functional.pixel_unshuffle(input, downscale_factor)``. For an
     input with no elements this returns the documented shape, as PyTorch does on
@@ -159,8 +169,8 @@ class SubpixelWeights(NamedTuple):
     crop: tuple[int, int]
 
 
-def transposed_to_subpixel(weight: torch.Tensor, stride, padding=0, output_padding=0,
-                           groups: int = 1) -> SubpixelWeights:
+def transposed_to_subpixel(weight: torch.Tensor, stride: int | Sequence[int], padding: int | Sequence[int] = 0,
+                           output_padding: int | Sequence[int] = 0, groups: int | Sequence[int] = 1) -> SubpixelWeights:
     """Rewrite a transposed convolution (dilation 1) as convolution, then pixel shuffle, then a crop.
 
     Along one axis (stride ``s``, kernel ``k``, padding ``p``, output padding
@@ -197,6 +207,12 @@ def transposed_to_subpixel(weight: torch.Tensor, stride, padding=0, output_paddi
         ``((top, bottom), (left, right))`` padding for ``F.pad`` (possibly
         negative), and the ``(top, left)`` crop. A bias ``b`` of the transposed
         convolution becomes ``b.repeat_interleave(sH·sW)``.
+
+    Raises:
+        TypeError: ``weight`` is not a floating-point tensor, or an argument not an int
+            (or a sequence of ints; ``groups`` may be a one-element sequence).
+        ValueError: ``weight`` is not 4-D, an argument is out of range,
+            ``output_padding >= stride``, or ``groups`` does not divide ``C_in``.
 
     Matches: ``F.conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups)``
     equals ``_shuffle(F.conv2d(F.pad(x, (left, right, top, bottom)), sub.weight, bias.repeat_interleave(sH·sW),
@@ -302,7 +318,8 @@ class TransposedWeights(NamedTuple):
     output_padding: tuple[int, int]
 
 
-def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0, groups: int = 1) -> TransposedWeights:
+def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding: int | Sequence[int] = 0,
+                           groups: int | Sequence[int] = 1) -> TransposedWeights:
     """Rewrite a sub-pixel layer (stride-1 convolution, then ``pixel_shuffle(r)``) as one transposed convolution.
 
     Running the derivation of :func:`transposed_to_subpixel` backwards: a
@@ -330,6 +347,12 @@ def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0,
         ``(r·(K_h − 1 − P_h), r·(K_w − 1 − P_w))`` and ``(0, 0)``. A bias
         carries over only if it is the same on the ``r²`` phases of each
         channel: then it is ``bias[::r²]``.
+
+    Raises:
+        TypeError: ``weight`` is not a floating-point tensor, or an argument not an int
+            (or a sequence of ints; ``groups`` may be a one-element sequence).
+        ValueError: ``weight`` is not 4-D, an argument is out of range, the output channels
+            are not divisible by ``groups * upscale_factor**2``, or ``padding > K - 1``.
 
     Matches: ``pixel_shuffle(F.conv2d(x, weight, padding=padding, groups=groups), r)``
     equals ``F.conv_transpose2d(x, t.weight, None, t.stride, t.padding, t.output_padding, groups)``.

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -59,8 +60,9 @@ _RAISES = """
 """
 
 
-def conv_transpose1d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1,
+def conv_transpose1d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                     stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+                     output_padding: int | Sequence[int] = 0, groups: int = 1, dilation: int | Sequence[int] = 1,
                      method: str = "scatter") -> torch.Tensor:
     """1-D transposed convolution, computed by one of four equivalent methods.
 
@@ -88,8 +90,9 @@ def conv_transpose1d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, method, 1)
 
 
-def conv_transpose2d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1,
+def conv_transpose2d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                     stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+                     output_padding: int | Sequence[int] = 0, groups: int = 1, dilation: int | Sequence[int] = 1,
                      method: str = "scatter") -> torch.Tensor:
     """2-D transposed convolution, computed by one of four equivalent methods.
 
@@ -131,8 +134,9 @@ def conv_transpose2d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tens
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, method, 2)
 
 
-def conv_transpose3d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1,
+def conv_transpose3d(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
+                     stride: int | Sequence[int] = 1, padding: int | Sequence[int] = 0,
+                     output_padding: int | Sequence[int] = 0, groups: int = 1, dilation: int | Sequence[int] = 1,
                      method: str = "scatter") -> torch.Tensor:
     """3-D transposed convolution, computed by one of four equivalent methods.
 

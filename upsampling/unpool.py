@@ -45,7 +45,8 @@ _NONDETERMINISM = """
 """
 
 
-def max_unpool1d(input: torch.Tensor, indices: torch.Tensor, kernel_size, stride=None, padding=0,
+def max_unpool1d(input: torch.Tensor, indices: torch.Tensor, kernel_size: int | Sequence[int],
+                 stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
                  output_size: Sequence[int] | None = None) -> torch.Tensor:
     """1-D partial inverse of max pooling: scatter each value to its recorded position, zeros elsewhere.
 
@@ -74,7 +75,8 @@ def max_unpool1d(input: torch.Tensor, indices: torch.Tensor, kernel_size, stride
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 1)
 
 
-def max_unpool2d(input: torch.Tensor, indices: torch.Tensor, kernel_size, stride=None, padding=0,
+def max_unpool2d(input: torch.Tensor, indices: torch.Tensor, kernel_size: int | Sequence[int],
+                 stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
                  output_size: Sequence[int] | None = None) -> torch.Tensor:
     """Partial inverse of max pooling: scatter each value to its recorded position, zeros elsewhere.
 
@@ -119,7 +121,8 @@ def max_unpool2d(input: torch.Tensor, indices: torch.Tensor, kernel_size, stride
     return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2)
 
 
-def max_unpool3d(input: torch.Tensor, indices: torch.Tensor, kernel_size, stride=None, padding=0,
+def max_unpool3d(input: torch.Tensor, indices: torch.Tensor, kernel_size: int | Sequence[int],
+                 stride: int | Sequence[int] | None = None, padding: int | Sequence[int] = 0,
                  output_size: Sequence[int] | None = None) -> torch.Tensor:
     """3-D partial inverse of max pooling: scatter each value to its recorded position, zeros elsewhere.
 
