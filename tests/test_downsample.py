@@ -298,6 +298,8 @@ def test_shift_error_rejects():
         shift_equivariance_error(lambda t: t, x, (1, 2, 3))
     with pytest.raises(ValueError, match="op\\(shifted x\\) must be a floating tensor"):
         shift_equivariance_error(lambda t: t.sum(), x)
+    with pytest.raises(TypeError, match="op\\(shifted x\\) must be a floating tensor .* got list"):
+        shift_equivariance_error(lambda t: t.tolist(), x)
     with pytest.raises(ValueError, match="op must map inputs of one shape"):
         shift_equivariance_error(lambda t: t[..., : 1 + int(t[0, 0, 0, 0] > 0), :], torch.eye(4)[None, None] - 0.5, (0, 1))
     with pytest.raises(ValueError, match="op\\(x\\) is zero everywhere"):

@@ -36,6 +36,10 @@ def binomial_filter(filter_size: int = 3) -> torch.Tensor:
     Returns:
         (f, f) float64 tensor on the CPU that sums to 1.
 
+    Raises:
+        TypeError: ``filter_size`` is not an int.
+        ValueError: ``filter_size`` outside 1..7.
+
     Matches: the ``filt`` buffer of ``antialiased_cnns.BlurPool(C, filt_size=f)``.
 
     Example:
@@ -156,7 +160,8 @@ def avg_pool_matrix(in_size: int, kernel_size: int, stride: int | None = None, p
     return inside.to(torch.float64) / divisor[:, None].to(torch.float64)
 
 
-def shift_equivariance_error(op: Callable[[torch.Tensor], torch.Tensor], x, shift=1) -> float:
+def shift_equivariance_error(op: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
+                             shift: int | Sequence[int] = 1) -> float:
     """How much ``op``'s output changes when its input is circularly shifted, after the best realignment.
 
     With ``a = op(torch.roll(x, shift, dims=(-2, -1)))`` and ``b = op(x)``, this returns
@@ -183,6 +188,12 @@ def shift_equivariance_error(op: Callable[[torch.Tensor], torch.Tensor], x, shif
 
     Returns:
         E as a Python float (computed in float64).
+
+    Raises:
+        TypeError: ``op`` is not callable, ``x`` or what ``op`` returns is not a floating tensor,
+            or ``shift`` is not an int or a pair of ints.
+        ValueError: ``x`` or ``op``'s results have fewer than 2 dimensions, ``op`` changes its
+            output's shape with the shift, or ``op(x)`` is zero everywhere.
 
     Example:
         >>> x = torch.tensor([[1., 2., 3., 4.]])
@@ -225,7 +236,7 @@ def _best_circular_shift(a: torch.Tensor, b: torch.Tensor) -> tuple[int, int]:
 
 def _check_output(t, name: str) -> None:
     if not isinstance(t, torch.Tensor):
-        raise ValueError(f"{name} must be a floating tensor with at least 2 dimensions, got {type(t).__name__}")
+        raise TypeError(f"{name} must be a floating tensor with at least 2 dimensions, got {type(t).__name__}")
     if t.dim() < 2 or not t.is_floating_point():
         raise ValueError(f"{name} must be a floating tensor with at least 2 dimensions, "
                          f"got shape {tuple(t.shape)} and dtype {t.dtype}")

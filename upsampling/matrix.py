@@ -92,7 +92,7 @@ def conv_matrix(input_shape: Sequence[int], weight: torch.Tensor, stride: int | 
     stride = _positive(stride, "stride", n)
     padding = _nonnegative(padding, "padding", n)
     dilation = _positive(dilation, "dilation", n)
-    _check_weight(weight, c_in)
+    _check_weight(weight)
     groups = _groups(groups, {"the input channels input_shape[0]": c_in,
                               "the output channels weight.shape[0]": weight.shape[0]})
     _check_weight_channels(weight, c_in, groups)
@@ -180,7 +180,7 @@ def _input_shape(input_shape) -> tuple[int, ...]:
     return _positive(tuple(input_shape), "input_shape", len(input_shape))
 
 
-def _check_weight(weight: torch.Tensor, c_in: int) -> None:
+def _check_weight(weight: torch.Tensor) -> None:
     if any(s == 0 for s in weight.shape):
         raise ValueError(f"weight of shape {tuple(weight.shape)} must not have a zero-size dimension")
 
