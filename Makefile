@@ -17,7 +17,7 @@ COLAB  := .venv-colab
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
-        chromium execute serve clean
+        chromium execute serve clean compat animations
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -25,6 +25,7 @@ help:
 	@echo "make execute  re-run every notebook top to bottom, in place (NB=book/x.ipynb for one)"
 	@echo "make serve    serve _build/html on http://localhost:$(PORT)"
 	@echo "make book-student   the book without solutions, into _build/student/html"
+	@echo "make animations  redraw the animated SVGs of book/_static/animations from the package"
 	@echo "make pdf      the whole book as a PDF (installs TeX from Debian's packages if missing)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -88,6 +89,10 @@ pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex
 	@echo "_build/latex/book.pdf"
 
+# The gallery's animated SVGs, drawn from the package (tests/test_animations.py fails when one is stale).
+animations: $(STAMP)
+	$(BIN)/python tools/animations.py
+
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py $(NB)
 
@@ -96,3 +101,9 @@ serve:
 
 clean:
 	rm -rf _build $(COLAB)
+
+# Not part of `make test`: the package tests and every chapter (asserts on, outputs not compared)
+# under another torch, in a throwaway environment .venv-compat/TORCH. Example: make compat TORCH=2.15.0
+compat:
+	@test -n "$(TORCH)" || { echo "usage: make compat TORCH=x.y.z"; exit 2; }
+	$(PYTHON) tools/compat.py $(TORCH)

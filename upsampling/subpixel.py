@@ -30,10 +30,11 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from ._checks import _groups, _nonnegative, _positive, _positive_int, _show, _tensor
+from ._checks import _choice, _groups, _nonnegative, _positive, _positive_int, _show, _tensor
 from .shapes import conv_transpose_output_size
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle", "transposed_to_subpixel", "subpixel_to_transposed", "icnr_",
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "depth_to_space", "space_to_depth", "transposed_to_subpixel",
+           "subpixel_to_transposed", "icnr_",
            "SubpixelWeights", "TransposedWeights"]
 
 
@@ -126,6 +127,92 @@ def pixel_unshuffle(input: torch.Tensor, downscale_factor: int) -> torch.Tensor:
     out = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)         # (*, C, i, j, H, W)
     out = out.reshape(*batch, c * r * r, h // r, w // r)
     return out.clone() if r == 1 else out
+
+
+def depth_to_space(input: torch.Tensor, block_size: int, mode: str = "DCR") -> torch.Tensor:
+    """TensorFlow's and ONNX's ``DepthToSpace`` on NCHW: (N, C·b², H, W) → (N, C, H·b, W·b).
+
+    The two orders differ in which channels form a block:
+
+    * ``"DCR"`` (depth-column-row; TensorFlow's ``tf.nn.depth_to_space`` and
+      ONNX's default): ``out[n, c, h·b + i, w·b + j] = input[n, (i·b + j)·C + c, h, w]``:
+      the block position is the *slow* part of the channel index, so the first
+      ``C`` channels fill the top-left pixel of every block.
+    * ``"CRD"`` (column-row-depth; PyTorch's ``pixel_shuffle``):
+      ``out[n, c, h·b + i, w·b + j] = input[n, c·b² + i·b + j, h, w]``.
+
+    A network exported from TensorFlow with DCR cannot use ``F.pixel_shuffle``
+    unchanged: its channels must first be permuted (or the preceding
+    convolution's output channels reordered).
+
+    Args:
+        input: (N, C·b², H, W) tensor, any dtype.
+        block_size: ``b``, a positive int.
+        mode: ``"DCR"`` or ``"CRD"``.
+
+    Returns:
+        (N, C, H·b, W·b), a new tensor on the input's device.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces ONNX ``DepthToSpace(blocksize=b, mode=mode)`` and, for ``"DCR"``,
+    ``tf.nn.depth_to_space(x_nhwc, b)`` (permuted to NCHW); ``"CRD"`` is
+    ``F.pixel_shuffle(input, b)``.
+
+    Example:
+        >>> x = torch.arange(4.0).reshape(1, 4, 1, 1)  # C = 1, b = 2: same for both modes
+        >>> depth_to_space(x, 2)[0, 0].tolist()
+        [[0.0, 1.0], [2.0, 3.0]]
+        >>> x = torch.arange(8.0).reshape(1, 8, 1, 1)  # C = 2
+        >>> depth_to_space(x, 2, "DCR")[0, 0].tolist(), depth_to_space(x, 2, "CRD")[0, 0].tolist()
+        ([[0.0, 2.0], [4.0, 6.0]], [[0.0, 1.0], [2.0, 3.0]])
+    """
+    b = _positive_int(block_size, "block_size")
+    _choice(mode, "mode", ("DCR", "CRD"))
+    _tensor(input, "input", ndim=4, floating=False)
+    n, c, h, w = input.shape
+    if c % (b * b):
+        raise ValueError(f"input has {c} channels (shape {tuple(input.shape)}), which is not divisible by "
+                         f"block_size**2={b * b}")
+    if mode == "CRD":
+        return _shuffle(input, b, b).clone() if b == 1 else _shuffle(input, b, b)
+    x = input.reshape(n, b, b, c // (b * b), h, w)  # (N, i, j, C, H, W)
+    return x.permute(0, 3, 4, 1, 5, 2).reshape(n, c // (b * b), h * b, w * b)  # (N, C, H, i, W, j)
+
+
+def space_to_depth(input: torch.Tensor, block_size: int) -> torch.Tensor:
+    """TensorFlow's and ONNX's ``SpaceToDepth`` on NCHW: (N, C, H·b, W·b) → (N, C·b², H, W), DCR order.
+
+    ``out[n, (i·b + j)·C + c, h, w] = input[n, c, h·b + i, w·b + j]``: the
+    inverse of ``depth_to_space(·, b, "DCR")``. (PyTorch's
+    ``pixel_unshuffle`` uses the CRD order ``c·b² + i·b + j`` instead.)
+
+    Args:
+        input: (N, C, H·b, W·b) tensor, any dtype.
+        block_size: ``b``, a positive int dividing the height and the width.
+
+    Returns:
+        (N, C·b², H, W), a new tensor on the input's device.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces ONNX ``SpaceToDepth(blocksize=b)`` and ``tf.nn.space_to_depth(x_nhwc, b)``.
+
+    Example:
+        >>> x = torch.arange(8.0).reshape(1, 2, 2, 2)
+        >>> space_to_depth(x, 2)[0, :, 0, 0].tolist()  # (i, j) slow, channel fast
+        [0.0, 4.0, 1.0, 5.0, 2.0, 6.0, 3.0, 7.0]
+    """
+    b = _positive_int(block_size, "block_size")
+    _tensor(input, "input", ndim=4, floating=False)
+    n, c, h, w = input.shape
+    if h % b or w % b:
+        raise ValueError(f"input has spatial size (H, W)=({h}, {w}) (shape {tuple(input.shape)}), which is not "
+                         f"divisible by block_size={b} in every dimension")
+    x = input.reshape(n, c, h // b, b, w // b, b)  # (N, C, H, i, W, j)
+    return x.permute(0, 3, 5, 1, 2, 4).reshape(n, c * b * b, h // b, w // b)  # (N, i, j, C, H, W)
 
 
 def _shuffle(x: torch.Tensor, *factors: int) -> torch.Tensor:
