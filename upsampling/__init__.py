@@ -16,8 +16,8 @@ from .interpolation import interpolate, interpolation_matrix
 from .matrix import conv_matrix
 from .subpixel import (depth_to_space, icnr_, pixel_shuffle, pixel_unshuffle, space_to_depth, subpixel_to_transposed,
                        transposed_to_subpixel)
-from .transposed import conv_transpose2d
-from .unpool import max_unpool2d
+from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d
+from .unpool import max_unpool1d, max_unpool2d, max_unpool3d
 
 __version__ = "0.1.0"
 
@@ -25,14 +25,18 @@ __all__ = [
     "artifacts",
     "blur_pool2d",
     "conv_matrix",
+    "conv_transpose1d",
     "conv_transpose2d",
+    "conv_transpose3d",
     "conventions",
     "depth_to_space",
     "icnr_",
     "images",
     "interpolate",
     "interpolation_matrix",
+    "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
     "onnx_resize",
     "pixel_shuffle",
     "pixel_unshuffle",

@@ -113,7 +113,7 @@ def _overlap_1d(n: int, k: int, s: int, p: int, d: int, out: int) -> torch.Tenso
     return hits.sum(dim=1)
 
 
-def phase_means(input: torch.Tensor, stride) -> torch.Tensor:
+def phase_means(input: torch.Tensor, stride: int | Sequence[int]) -> torch.Tensor:
     """The mean of each of the ``s_h × s_w`` phases of an image: the part of it with period ``s``.
 
     ``out[..., a, b] = input[..., a::s_h, b::s_w].mean()``. A linear layer that is
@@ -129,6 +129,10 @@ def phase_means(input: torch.Tensor, stride) -> torch.Tensor:
     Returns:
         ``(*, s_h, s_w)`` tensor on the input's device and dtype.
 
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, or ``stride`` not an int or a pair.
+        ValueError: fewer than 2 dimensions, ``stride < 1``, or H, W not divisible by the stride.
+
     Example:
         >>> y = torch.tensor([[1., 2., 1., 2.], [3., 4., 3., 4.]])
         >>> phase_means(y, 2)
@@ -140,7 +144,7 @@ def phase_means(input: torch.Tensor, stride) -> torch.Tensor:
     return phases.mean(dim=(-4, -2))
 
 
-def checkerboard_amplitude(input: torch.Tensor, stride) -> torch.Tensor:
+def checkerboard_amplitude(input: torch.Tensor, stride: int | Sequence[int]) -> torch.Tensor:
     """Peak-to-peak amplitude of the period-``s`` pattern: ``max(m) - min(m)`` over the phase means ``m``.
 
     In the image's own units: a ``±a`` checkerboard has amplitude ``2a``, a
@@ -157,6 +161,10 @@ def checkerboard_amplitude(input: torch.Tensor, stride) -> torch.Tensor:
     Returns:
         ``(*)`` tensor, non-negative, on the input's device and dtype.
 
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, or ``stride`` not an int or a pair.
+        ValueError: fewer than 2 dimensions, ``stride < 1``, or H, W not divisible by the stride.
+
     Example:
         >>> from upsampling.images import checkerboard
         >>> checkerboard_amplitude(0.3 * (checkerboard(8, 1) * 2 - 1), 2)   # ±0.3
@@ -168,7 +176,7 @@ def checkerboard_amplitude(input: torch.Tensor, stride) -> torch.Tensor:
     return m.amax(dim=(-2, -1)) - m.amin(dim=(-2, -1))
 
 
-def checkerboard_energy(input: torch.Tensor, stride) -> torch.Tensor:
+def checkerboard_energy(input: torch.Tensor, stride: int | Sequence[int]) -> torch.Tensor:
     """Share of an image's mean-removed (AC) energy at the frequencies of period-``s`` patterns.
 
     With ``Y`` the 2-D DFT of ``y`` (``H × W``) and ``Λ`` the bins
@@ -194,6 +202,10 @@ def checkerboard_energy(input: torch.Tensor, stride) -> torch.Tensor:
     Returns:
         ``(*)`` tensor of fractions, on the input's device and dtype (``nan``
         for a constant image).
+
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, or ``stride`` not an int or a pair.
+        ValueError: fewer than 2 dimensions, ``stride < 1``, or H, W not divisible by the stride.
 
     Matches: ``P[Λ \\ {0}].sum() / (P.sum() - P[0, 0])`` with ``P = torch.fft.fft2(y).abs() ** 2``.
 

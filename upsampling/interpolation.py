@@ -52,12 +52,14 @@ Kernels (source coordinate ``s``, ``f = floor(s)``, ``t = s - f``):
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+import numpy as np
 import torch
 
-from ._checks import _choice, _nonnegative, _positive, _show, _tensor
+from ._checks import _check_fits, _choice, _is_int, _nonnegative, _positive, _show, _tensor
 
 __all__ = ["interpolate", "interpolation_matrix"]
 
@@ -156,6 +158,24 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     copy; ``uint8`` is accepted by the nearest modes only, and PyTorch's
     ``"lanczos"`` mode is not rebuilt. The result is contiguous (PyTorch keeps
     a channels-last layout).
+
+    Determinism: the forward pass is deterministic on every device. The
+    backward pass adds the gradients of all outputs that read one input pixel
+    (the backward of ``gather``/``index_select``); on CUDA those additions are
+    atomic and run in no fixed order, so the input gradient may differ between
+    runs in the last bits, as PyTorch's own ``F.interpolate`` backward does on CUDA.
+
+    Raises:
+        TypeError: ``input`` is not a tensor or has a dtype the mode does not
+            take; ``size``, ``scale_factor``, ``align_corners``,
+            ``recompute_scale_factor`` or ``antialias`` has the wrong type.
+        ValueError: the input's rank does not fit the mode; an unknown mode;
+            both or neither of ``size`` and ``scale_factor``; a size or factor
+            that is not positive (or gives an empty output, except in ``area``
+            mode) or has the wrong number of entries; an option the mode does not
+            take; an empty channel or spatial dimension; or an output too large
+            for the device's memory (``size=10**9``, ``scale_factor=1e19``), refused
+            before anything is allocated.
 
     Example:
         >>> import torch.nn.functional as F
@@ -624,6 +644,7 @@ def _check_interpolate_arguments(input, size, scale_factor, mode, align_corners,
             raise ValueError(f"recompute_scale_factor=True is only meaningful with scale_factor, not with an "
                              f"explicit size={size!r}")
         sizes = _nonnegative(size, "size", dim) if mode == "area" else _positive(size, "size", dim)
+        _check_output_fits(input, sizes, f"size={size!r}")
         return sizes, (None,) * dim, bool(align_corners)
     factors = _scale_factors(scale_factor, dim)
     out_sizes = tuple(int(n * s) for n, s in zip(in_sizes, factors))  # floor: both are positive
@@ -631,17 +652,29 @@ def _check_interpolate_arguments(input, size, scale_factor, mode, align_corners,
         raise ValueError(f"scale_factor={scale_factor!r} gives output size {_show(out_sizes)} for input size "
                          f"{_show(in_sizes)}; every output size must be at least 1 (only mode='area' "
                          "returns an empty result)")
+    _check_output_fits(input, out_sizes, f"scale_factor={scale_factor!r}")
     recompute = recompute_scale_factor or mode == "area"  # area always maps with in / out
     return out_sizes, (None,) * dim if recompute else factors, bool(align_corners)
+
+
+def _check_output_fits(input: torch.Tensor, out_sizes: tuple[int, ...], cause: str) -> None:
+    """Refuse at once an output too large for memory (not an out-of-memory kill, nor an overflow in ``arange``).
+
+    The estimate: three tensors of the output's size in the computing dtype (the
+    converted input, one intermediate pass, the result) and about 64 bytes per
+    output position and axis for the 1-D operators' temporary index and weight tables.
+    """
+    _check_fits(input.shape[:2] + tuple(out_sizes), _opmath(input.dtype), input.device, cause, factor=3,
+                extra=64 * sum(out_sizes))
 
 
 def _scale_factors(scale_factor, n: int) -> tuple[float, ...]:
     """``scale_factor`` as ``n`` finite positive floats."""
     def is_number(v):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
+        return (isinstance(v, numbers.Real) or _is_int(v)) and not isinstance(v, (bool, np.bool_))
 
     if is_number(scale_factor):
-        factors = (float(scale_factor),) * n
+        factors = (float(scale_factor),) * n  # also a NumPy integer or a 0-d integer tensor
     elif isinstance(scale_factor, Sequence) and not isinstance(scale_factor, str) and all(map(is_number, scale_factor)):
         if len(scale_factor) != n:
             raise ValueError(f"scale_factor={tuple(scale_factor)} must have {n} entries (one per spatial "

@@ -33,6 +33,8 @@ from typing import NamedTuple
 
 from ._checks import _nonnegative, _positive, _show
 
+IntOrTuple = int | Sequence[int]  # one value per spatial dimension, or one int for all of them
+
 __all__ = [
     "TorchPadding",
     "TorchTransposedPadding",
@@ -102,7 +104,8 @@ def _span(kernel_size: int, dilation: int) -> int:
 # Public functions.
 
 
-def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
+def conv_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1, padding: IntOrTuple = 0,
+                     dilation: IntOrTuple = 1) -> int | tuple[int, ...]:
     """Output size of a convolution along each dimension.
 
     Args:
@@ -146,7 +149,9 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     return _result(tuple((b - a) // si + 1 for a, b, si in zip(span, padded, s)), n)
 
 
-def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def pool_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+                     padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
+                     ceil_mode: bool = False) -> int | tuple[int, ...]:
     """Output size of max or average pooling along each dimension.
 
     Args:
@@ -225,7 +230,9 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     return out
 
 
-def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, dilation=1, output_padding=0):
+def conv_transpose_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+                               padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
+                               output_padding: IntOrTuple = 0) -> int | tuple[int, ...]:
     """Output size of a transposed convolution along each dimension.
 
     Args:
@@ -274,7 +281,8 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, dilation=
     return _result(out, n)
 
 
-def output_padding_for(target, size, kernel_size, stride=1, padding=0, dilation=1):
+def output_padding_for(target: IntOrTuple, size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+                       padding: IntOrTuple = 0, dilation: IntOrTuple = 1) -> int | tuple[int, ...]:
     """The ``output_padding`` that makes a transposed convolution produce ``target``.
 
     A convolution with stride ``s`` maps ``s`` neighbouring input sizes to the
@@ -334,7 +342,8 @@ def output_padding_for(target, size, kernel_size, stride=1, padding=0, dilation=
     return _result(tuple(ops), n)
 
 
-def transposed_conv_configs(in_size, out_size, max_kernel=7, max_stride=4, max_dilation=3):
+def transposed_conv_configs(in_size: IntOrTuple, out_size: IntOrTuple, max_kernel: IntOrTuple = 7,
+                            max_stride: IntOrTuple = 4, max_dilation: IntOrTuple = 3) -> list | tuple[list, ...]:
     """Every transposed convolution (one dimension) that maps ``in_size`` to ``out_size``.
 
     Searches ``1 <= kernel_size <= max_kernel``, ``1 <= stride <= max_stride``,
@@ -354,6 +363,10 @@ def transposed_conv_configs(in_size, out_size, max_kernel=7, max_stride=4, max_d
         A list of :class:`TransposedConvConfig` ``(kernel_size, stride, padding,
         dilation, output_padding)`` sorted in that field order; possibly empty.
         With tuple arguments, a tuple holding one such list per dimension.
+
+    Raises:
+        TypeError: an argument is not an int (or a tuple of ints).
+        ValueError: an argument is not positive, or tuple arguments differ in length.
 
     Matches: ``F.conv_transpose1d(x, w, stride=..., padding=..., output_padding=...,
     dilation=...)``, whose output has ``out_size`` samples for each listed entry.
