@@ -29,8 +29,8 @@ def conv_matrix(input_shape: Sequence[int], weight: torch.Tensor, stride: int | 
 
     In 2-D, row ``(c_out, i, j)`` of ``C`` (flattened row-major, like ``y.reshape(-1)``)
     holds the kernel taps that output pixel reads: for every in-group input
-    channel ``c`` and tap ``(a, b)`` it has the entry ``weight[c_out, c, a, b]``
-    in column ``(g * C_in / groups + c, i*s_h - p_h + a*d_h, j*s_w - p_w + b*d_w)``
+    channel ``c`` and tap ``(t_h, t_w)`` it has the entry ``weight[c_out, c, t_h, t_w]``
+    in column ``(g * C_in / groups + c, i*s_h - p_h + t_h*d_h, j*s_w - p_w + t_w*d_w)``
     (flattened like ``x.reshape(-1)``; ``g = c_out // (C_out / groups)`` is the
     output channel's group). 1-D and 3-D are the same with one or three spatial
     indices. Taps that land in the zero padding read nothing and have no entry.
@@ -117,14 +117,14 @@ def _conv_entries(input_shape, weight_shape, out_size, stride, padding, dilation
 
     The rows of one output channel ``o`` are its output pixels ``(i, j)`` (in
     2-D; one index per spatial dimension in general); each reads, for every
-    in-group input channel ``c`` and tap ``(a, b)``, the input pixel
-    ``(i*s - p + a*d, j*s - p + b*d)``, unless that pixel is in the zero
+    in-group input channel ``c`` and tap ``(t_h, t_w)``, the input pixel
+    ``(i*s - p + t_h*d, j*s - p + t_w*d)``, unless that pixel is in the zero
     padding. This pattern is built once, for channel 0, by broadcasting aranges
     over ``(*out_size, C_in/groups, *kernel_size)`` and keeping the taps inside
     the image; every other output channel repeats it, its rows shifted by
     ``o * prod(out_size)`` and its columns by the first input channel of its
     group. ``taps`` indexes ``weight[o].reshape(-1)``. Because the candidates
-    run in row-major order over ``(o, i, j, c, a, b)`` and the input position
+    run in row-major order over ``(o, i, j, c, t_h, t_w)`` and the input position
     grows with each tap index, the entries come out sorted by row, then by
     column, without duplicates: ``C`` is coalesced as built.
     """
@@ -135,8 +135,8 @@ def _conv_entries(input_shape, weight_shape, out_size, stride, padding, dilation
     axes = [torch.arange(m, device=device).view([m if d == dim else 1 for d in range(len(shape))])
             for dim, m in enumerate(shape)]
     out_idx, c, tap = axes[:n], axes[n], axes[n + 1:]
-    # input position read by tap a of output position i, per dimension
-    pos = [i * s - p + a * d for i, a, s, p, d in zip(out_idx, tap, stride, padding, dilation)]
+    # input position read by tap t of output position i, per dimension
+    pos = [i * s - p + t * d for i, t, s, p, d in zip(out_idx, tap, stride, padding, dilation)]
     inside = torch.ones((), dtype=torch.bool, device=device)
     for y, m in zip(pos, in_size):
         inside = inside & (y >= 0) & (y < m)

@@ -239,12 +239,12 @@ def conv_transpose_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride
         size: input size ``n`` (int, or one int per spatial dimension).
         kernel_size, stride, dilation: positive ints ``k``, ``s``, ``d`` (or tuples).
         padding: ``p >= 0``, removed from each end of the full output.
-        output_padding: ``0 <= op < max(s, d)``, added at the end only.
+        output_padding: ``0 <= a < max(s, d)``, added at the end only.
 
     Returns:
-        ``(n-1)s - 2p + d(k-1) + op + 1``: each of the ``n`` inputs places the
+        ``(n-1)s - 2p + d(k-1) + a + 1``: each of the ``n`` inputs places the
         kernel's span ``d(k-1)+1`` at a step of ``s``; ``p`` is cropped from
-        both ends and ``op`` samples are added at the end. With ``op = 0`` this
+        both ends and ``a`` samples are added at the end. With ``a = 0`` this
         is the smallest input size that ``conv_output_size`` maps back to ``n``.
 
     Raises:
@@ -252,7 +252,7 @@ def conv_transpose_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride
             output size is not positive; PyTorch refuses both.
 
     Matches: the last dimensions of ``F.conv_transpose1d``/``2d``/``3d`` (and
-    ``nn.ConvTranspose*d``, whose ``output_size=`` argument chooses ``op``; see
+    ``nn.ConvTranspose*d``, whose ``output_size=`` argument chooses ``a``; see
     :func:`output_padding_for`).
 
     Example:
@@ -267,10 +267,10 @@ def conv_transpose_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride
     n = _ndim(size=size, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation,
               output_padding=output_padding)
     size, k, s, p, d = _conv_arguments(n, size, kernel_size, stride, padding, dilation)
-    op = _nonnegative(output_padding, "output_padding", len(size))
-    _check_output_padding(op, s, d)
+    a = _nonnegative(output_padding, "output_padding", len(size))
+    _check_output_padding(a, s, d)
     base = tuple(map(_transposed_size, size, k, s, p, d))
-    out = tuple(b + o for b, o in zip(base, op))
+    out = tuple(b + o for b, o in zip(base, a))
     bad = [o < 1 for o in out]
     if any(bad):
         raise ValueError(
@@ -287,8 +287,8 @@ def output_padding_for(target: IntOrTuple, size: IntOrTuple, kernel_size: IntOrT
 
     A convolution with stride ``s`` maps ``s`` neighbouring input sizes to the
     same output size; its transpose has to be told which one to produce, and
-    ``output_padding`` is the choice. PyTorch accepts ``0 <= op < max(s, d)``;
-    an ``op >= s`` (possible only when ``d > s``) gives a size that the
+    ``output_padding`` is the choice. PyTorch accepts ``0 <= a < max(s, d)``;
+    an ``a >= s`` (possible only when ``d > s``) gives a size that the
     convolution would not map back to ``n``, but it is reachable, so it counts.
 
     Args:
@@ -297,10 +297,10 @@ def output_padding_for(target: IntOrTuple, size: IntOrTuple, kernel_size: IntOrT
             :func:`conv_transpose_output_size`.
 
     Returns:
-        ``op = target - ((n-1)s - 2p + d(k-1) + 1)``, an int (or a tuple).
+        ``a = target - ((n-1)s - 2p + d(k-1) + 1)``, an int (or a tuple).
 
     Raises:
-        ValueError: when no ``0 <= op < max(stride, dilation)`` gives ``target``;
+        ValueError: when no ``0 <= a < max(stride, dilation)`` gives ``target``;
             the message states the sizes that can be reached.
 
     Matches: the ``output_padding`` accepted by ``F.conv_transpose1d``/``2d``/``3d``.
@@ -327,7 +327,7 @@ def output_padding_for(target: IntOrTuple, size: IntOrTuple, kernel_size: IntOrT
     ops = []
     for i, (t, b, limit) in enumerate(zip(target, map(_transposed_size, size, k, s, p, d), map(max, s, d))):
         where = _where([j == i for j in range(len(size))])
-        low, high = max(b, 1), b + limit - 1  # reachable sizes: positive, with 0 <= op < limit
+        low, high = max(b, 1), b + limit - 1  # reachable sizes: positive, with 0 <= a < limit
         if high < 1:
             raise ValueError(
                 f"target={_show(target)} is not reachable{where}: with these arguments no output_padding gives a "
@@ -348,9 +348,9 @@ def transposed_conv_configs(in_size: IntOrTuple, out_size: IntOrTuple, max_kerne
 
     Searches ``1 <= kernel_size <= max_kernel``, ``1 <= stride <= max_stride``,
     ``1 <= dilation <= max_dilation``, every ``output_padding`` PyTorch allows
-    (``0 <= op < max(stride, dilation)``) and every ``padding >= 0`` (PyTorch
+    (``0 <= a < max(stride, dilation)``) and every ``padding >= 0`` (PyTorch
     allows any padding that leaves the output positive; the padding is solved
-    from ``2p = (n-1)s + d(k-1) + op + 1 - out_size`` rather than searched, so
+    from ``2p = (n-1)s + d(k-1) + a + 1 - out_size`` rather than searched, so
     nothing is missed). With ``kernel_size=1`` the dilation changes nothing but
     the bound on ``output_padding``; those configurations are listed too.
 
@@ -379,9 +379,9 @@ def transposed_conv_configs(in_size: IntOrTuple, out_size: IntOrTuple, max_kerne
         TransposedConvConfig(kernel_size=2, stride=2, padding=0, dilation=1, output_padding=0)
         TransposedConvConfig(kernel_size=3, stride=2, padding=1, dilation=1, output_padding=1)
         TransposedConvConfig(kernel_size=4, stride=2, padding=1, dilation=1, output_padding=0)
-        >>> k, s, p, d, op = transposed_conv_configs(4, 8)[-1]
+        >>> k, s, p, d, a = transposed_conv_configs(4, 8)[-1]
         >>> F.conv_transpose1d(torch.zeros(1, 1, 4), torch.zeros(1, 1, k), stride=s, padding=p,
-        ...                    output_padding=op, dilation=d).shape
+        ...                    output_padding=a, dilation=d).shape
         torch.Size([1, 1, 8])
     """
     n = _ndim(in_size=in_size, out_size=out_size, max_kernel=max_kernel, max_stride=max_stride,
@@ -399,10 +399,10 @@ def _configs(in_size: int, out_size: int, max_kernel: int, max_stride: int, max_
     for k in range(1, max_kernel + 1):
         for s in range(1, max_stride + 1):
             for d in range(1, max_dilation + 1):
-                for op in range(max(s, d)):
-                    twice_p = _transposed_size(in_size, k, s, 0, d) + op - out_size
+                for a in range(max(s, d)):
+                    twice_p = _transposed_size(in_size, k, s, 0, d) + a - out_size
                     if twice_p >= 0 and twice_p % 2 == 0:
-                        found.append(TransposedConvConfig(k, s, twice_p // 2, d, op))
+                        found.append(TransposedConvConfig(k, s, twice_p // 2, d, a))
     return sorted(found)
 
 
@@ -422,13 +422,13 @@ def _conv_arguments(n, size, kernel_size, stride, padding, dilation):
     )
 
 
-def _check_output_padding(op, stride, dilation) -> None:
+def _check_output_padding(a, stride, dilation) -> None:
     limit = tuple(map(max, stride, dilation))
-    bad = [o >= m for o, m in zip(op, limit)]
+    bad = [o >= m for o, m in zip(a, limit)]
     if any(bad):
-        every = " in every dimension" if len(op) > 1 else ""
+        every = " in every dimension" if len(a) > 1 else ""
         raise ValueError(
-            f"output_padding={_show(op)} must be smaller than max(stride, dilation)={_show(limit)}{every}"
+            f"output_padding={_show(a)} must be smaller than max(stride, dilation)={_show(limit)}{every}"
         )
 
 

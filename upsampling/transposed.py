@@ -18,10 +18,10 @@ One implementation serves every rank: :func:`conv_transpose1d`,
 :func:`conv_transpose2d` and :func:`conv_transpose3d` are thin entry points
 that fix the number of spatial dimensions.
 
-Geometry, per spatial dimension: tap ``a`` of input pixel ``i`` lands on position
-``i*s + a*d`` of the full canvas, of size ``(H_in - 1)*s + d*(k - 1) + 1``;
+Geometry, per spatial dimension: tap ``t`` of input pixel ``i`` lands on position
+``i*s + t*d`` of the full canvas, of size ``(H_in - 1)*s + d*(k - 1) + 1``;
 ``padding`` crops ``p`` positions from each end of that canvas (so the tap lands
-on output position ``i*s + a*d - p``) and ``output_padding`` gives ``op``
+on output position ``i*s + t*d - p``) and ``output_padding`` gives ``a``
 positions back at the far end (zeros where nothing lands), so
 
     H_out = (H_in - 1)*stride - 2*padding + dilation*(kernel_size - 1) + output_padding + 1.
@@ -237,8 +237,8 @@ def _zero_insertion(x, weight, bias, stride, padding, output_padding, dilation, 
     spread = x.new_zeros(n, c_in, *((m - 1) * s + 1 for m, s in zip(size, stride)))
     spread[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)] = x
     # 2. pad by d(k-1)-p on each side, plus output_padding at the far end (a negative pad crops)
-    q = [d * (k - 1) - p for d, k, p in zip(dilation, kernel, padding)]
-    spread = F.pad(spread, [a for qi, op in zip(reversed(q), reversed(output_padding)) for a in (qi, qi + op)])
+    p_prime = [d * (k - 1) - p for d, k, p in zip(dilation, kernel, padding)]
+    spread = F.pad(spread, [pad for pp, a in zip(reversed(p_prime), reversed(output_padding)) for pad in (pp, pp + a)])
     # 3. an ordinary (dilated) convolution with the flipped kernel, in/out axes swapped
     return _CONV[len(size)](spread, _flipped_conv_weight(weight, groups), bias, dilation=dilation, groups=groups)
 
@@ -257,9 +257,9 @@ def _matrix(x, weight, bias, stride, padding, output_padding, dilation, groups):
     ``(C_out, *out_size)`` back to ``(C_in, *conv_size)`` with the same weight,
     stride, padding, dilation and groups, so the ``output_padding`` rows and
     columns are simply part of its input. Its output size, per dimension,
-    ``floor((out + 2p - d(k-1) - 1) / s) + 1 = in + floor(op / s)``
-    equals ``in`` when ``op < s``; when ``s <= op < d`` (allowed because
-    ``op < max(s, d)``), the convolution has ``floor(op / s)`` extra outputs
+    ``floor((out + 2p - d(k-1) - 1) / s) + 1 = in + floor(a / s)``
+    equals ``in`` when ``a < s``; when ``s <= a < d`` (allowed because
+    ``a < max(s, d)``), the convolution has ``floor(a / s)`` extra outputs
     at the far end, which no input pixel feeds: the transposed convolution is
     the adjoint of the convolution followed by dropping them, i.e. ``Cᵀ``
     applied to the input padded with zeros to ``conv_size``.
@@ -268,7 +268,7 @@ def _matrix(x, weight, bias, stride, padding, output_padding, dilation, groups):
     out_shape = (weight.shape[1] * groups, *_output_size(size, weight.shape[2:], stride, padding, dilation,
                                                           output_padding))
     C = conv_matrix(out_shape, weight, stride, padding, dilation, groups)
-    conv_size = [m + op // s for m, op, s in zip(size, output_padding, stride)]
+    conv_size = [m + a // s for m, a, s in zip(size, output_padding, stride)]
     assert C.shape[0] == c_in * math.prod(conv_size), "the convolution's output is the input padded to conv_size"
     pad = [a for m, c in zip(reversed(size), reversed(conv_size)) for a in (0, c - m)]
     x = F.pad(x, pad).reshape(n, c_in * math.prod(conv_size))
@@ -282,7 +282,7 @@ def _subpixel(x, weight, bias, stride, padding, output_padding, dilation, groups
 
 
 def _output_size(size, kernel_size, stride, padding, dilation, output_padding) -> tuple[int, ...]:
-    """``(in - 1)*s - 2p + d(k - 1) + op + 1`` per dimension (ValueError where not positive): the one formula."""
+    """``(in - 1)*s - 2p + d(k - 1) + a + 1`` per dimension (ValueError where not positive): the one formula."""
     return conv_transpose_output_size(tuple(size), tuple(kernel_size), tuple(stride), tuple(padding),
                                       tuple(dilation), tuple(output_padding))
 
