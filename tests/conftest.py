@@ -25,6 +25,14 @@ settings.load_profile("book")
 fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 CUDA = torch.cuda.is_available()
+TORCH = tuple(int(part) for part in torch.__version__.split("+")[0].split(".")[:2])
+
+
+def pytorch_behaviour_since(version: tuple[int, int], what: str):
+    """Skip a test whose oracle is a behaviour of PyTorch itself (what it accepts or refuses) that older
+    releases do not have; `make compat` found each of these. Our operators are tested the same elsewhere."""
+    return pytest.mark.skipif(TORCH < version, reason=f"PyTorch {'.'.join(map(str, TORCH))} {what}; "
+                                                      f"the test's oracle needs {'.'.join(map(str, version))}")
 cuda = pytest.mark.skipif(not CUDA, reason="no CUDA device on this machine")
 
 

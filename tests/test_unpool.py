@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close, raises as _raises
+from conftest import assert_close, pytorch_behaviour_since, raises as _raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -236,6 +236,7 @@ def test_empty_output_plane_rejected():
         max_unpool2d(y, idx, 1, 2, output_size=(0, 2))
 
 
+@pytorch_behaviour_since((2, 13), "refuses a negative default output size with a RuntimeError")
 def test_negative_default_size_rejected():
     y, idx = torch.ones(1, 1, 1, 1), torch.zeros(1, 1, 1, 1, dtype=torch.int64)
     with pytest.raises(ValueError):
