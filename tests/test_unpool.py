@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close, raises as _raises
+from conftest import assert_close, refused, torch_refuses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,8 +206,8 @@ def test_output_size_rejected_exactly_where_pytorch_rejects(kernel_size, stride,
         sizes = [None] + [(h, default_w) for h in range(default_h - stride - 2, default_h + stride + 2)] \
             + [(default_h, w) for w in range(default_w - stride - 2, default_w + stride + 2)]
         for size in sizes:
-            ours = _raises(lambda: max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
-            theirs = _raises(lambda: F.max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
+            ours = refused(lambda: max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
+            theirs = torch_refuses(lambda: F.max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
             if 0 in (size or (default_h, default_w)):
                 # deliberate difference: PyTorch returns an empty plane and drops the values unchecked
                 assert ours, f"n={n}, output_size={size}: an empty output plane must be rejected"
