@@ -1,0 +1,208 @@
+"""Mutation testing: do the package tests and the chapters fail when the package is wrong?
+
+Usage (from the repository root, with the package's environment):
+
+    python tools/mutation.py                       # every mutant of tools/mutants.py
+    python tools/mutation.py --mutants id1,id2     # some of them (also MUTANTS=id1,id2 in `make mutation`)
+    python tools/mutation.py --no-chapters         # package tests only
+
+For every mutant it copies the repository (without .git, virtual environments and build
+outputs) to a temporary directory once, swaps the mutant's snippet into the copy, runs the
+package test files that exercise the mutated module (plus the module's doctests) with
+``pytest -x``, then each chapter listed for the mutant under nbval, and restores the file.
+The working tree is never modified, so an interrupted run leaves nothing mutated. A mutant is
+*killed* by a run that fails (a failing test or cell, an error, or a timeout).
+
+Before any mutant, the unmutated copy must pass the same test files and chapters (otherwise
+every mutant would look killed). The run prints one table (mutant, killed by tests, killed by
+chapters) and the totals, and exits non-zero when a target is missed: fewer than 95 % of the
+non-equivalent mutants killed by the package tests, a chapter that rebuilds an operator and
+kills none of that operator's mutants, or a mutant declared equivalent that something killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from mutants import MUTANTS, REBUILDS, TESTS, Mutant  # noqa: E402
+
+TARGET = 0.95
+IGNORE = shutil.ignore_patterns(".git", ".venv", ".venv-*", "_build", "__pycache__", ".hypothesis",
+                                ".pytest_cache", "*.egg-info", ".ipynb_checkpoints")
+
+
+def check_snippets(mutants: list[Mutant], root: Path = ROOT) -> list[str]:
+    """A message for every mutant whose snippet does not occur exactly once (the source drifted)."""
+    problems = []
+    for m in mutants:
+        path = root / m.file
+        if not path.is_file():
+            problems.append(f"{m.id}: {m.file} does not exist")
+            continue
+        count = path.read_text(encoding="utf-8").count(m.original)
+        if count != 1:
+            problems.append(f"{m.id}: the snippet {m.original!r} occurs {count} times in {m.file}, not once")
+    return problems
+
+
+def _run(command: list[str], cwd: Path, timeout: float, extra_env: dict | None = None) -> tuple[str, float]:
+    """Run ``command``; return ('pass' | 'fail' | 'timeout', seconds)."""
+    env = dict(os.environ, PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1", **(extra_env or {}))
+    start = time.monotonic()
+    # A session of its own, so that a timeout ends pytest and the kernels it started, nothing else.
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        returncode = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return "timeout", time.monotonic() - start
+    if returncode == 5:  # pytest collected nothing: a wrong path, not a verdict
+        raise RuntimeError(f"no tests collected by: {' '.join(command)}")
+    return ("pass" if returncode == 0 else "fail"), time.monotonic() - start
+
+
+def run_tests(copy: Path, module: str, timeout: float) -> tuple[str, float]:
+    files = [*TESTS[module], module]  # the module itself: its doctests (pyproject's addopts has --doctest-modules)
+    return _run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", *files],
+                copy, timeout)
+
+
+def run_chapter(copy: Path, chapter: str, timeout: float) -> tuple[str, float]:
+    return _run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
+                 "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
+                 "--nbval-cell-timeout", str(int(timeout)), f"book/{chapter}.ipynb"],
+                copy, timeout, {"OMP_NUM_THREADS": "1"})
+
+
+def _mark(outcome: str | None) -> str:
+    return {"fail": "killed", "timeout": "killed (timeout)", "pass": "survived", None: "-"}.get(outcome, outcome)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mutants", default=os.environ.get("MUTANTS", ""),
+                        help="comma-separated mutant ids (default: all)")
+    parser.add_argument("--no-chapters", action="store_true", help="run the package tests only")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the run on the unmutated copy")
+    parser.add_argument("--test-timeout", type=float, default=600, help="seconds per mutant for the tests")
+    parser.add_argument("--chapter-timeout", type=float, default=300, help="seconds per chapter run")
+    parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    args = parser.parse_args(argv)
+
+    selected = MUTANTS
+    if args.mutants.strip():
+        wanted = [w.strip() for w in args.mutants.split(",") if w.strip()]
+        known = {m.id for m in MUTANTS}
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            print(f"unknown mutant ids: {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        selected = [m for m in MUTANTS if m.id in wanted]
+    if args.list:
+        for m in selected:
+            print(f"{m.id:40} {m.file:28} {m.what}" + (f"  [equivalent: {m.equivalent}]" if m.equivalent else ""))
+        return 0
+    problems = check_snippets(selected)
+    if problems:
+        print("the mutant list no longer matches the source; fix tools/mutants.py:", *problems, sep="\n  ",
+              file=sys.stderr)
+        return 2
+
+    started = time.monotonic()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
+        copy = Path(tmp) / "repo"
+        shutil.copytree(ROOT, copy, ignore=IGNORE, symlinks=True)
+        modules = sorted({m.file for m in selected})
+        chapters = [] if args.no_chapters else sorted({c for m in selected for c in m.chapters})
+        if not args.no_baseline:
+            print(f"baseline: {len(modules)} module(s), {len(chapters)} chapter(s) on the unmutated copy",
+                  file=sys.stderr)
+            broken = [f"tests of {mod}" for mod in modules if run_tests(copy, mod, args.test_timeout)[0] != "pass"]
+            broken += [f"chapter {c}" for c in chapters if run_chapter(copy, c, args.chapter_timeout)[0] != "pass"]
+            if broken:
+                print("the unmutated package already fails: " + ", ".join(broken), file=sys.stderr)
+                return 2
+        for n, m in enumerate(selected, 1):
+            path = copy / m.file
+            source = path.read_text(encoding="utf-8")
+            path.write_text(source.replace(m.original, m.replacement, 1), encoding="utf-8")
+            try:
+                tests, t_tests = run_tests(copy, m.file, args.test_timeout)
+                by_chapter, t_chapters = {}, 0.0
+                if not args.no_chapters:
+                    for chapter in m.chapters:
+                        by_chapter[chapter], seconds = run_chapter(copy, chapter, args.chapter_timeout)
+                        t_chapters += seconds
+            finally:
+                path.write_text(source, encoding="utf-8")
+            rows.append((m, tests, by_chapter))
+            chapters_text = ", ".join(f"{c}: {_mark(o)}" for c, o in by_chapter.items()) or "-"
+            print(f"[{n}/{len(selected)}] {m.id}: tests {_mark(tests)} ({t_tests:.0f} s); "
+                  f"chapters {chapters_text} ({t_chapters:.0f} s)", file=sys.stderr, flush=True)
+
+    return report(rows, time.monotonic() - started, chapters_run=not args.no_chapters)
+
+
+def report(rows, seconds: float, chapters_run: bool) -> int:
+    killed = lambda outcome: outcome in ("fail", "timeout")  # noqa: E731
+    print()
+    header = f"{'mutant':40} {'file':16} {'killed by tests':16} killed by chapters"
+    print(header)
+    print("-" * len(header))
+    for m, tests, by_chapter in rows:
+        chapter_text = ", ".join(f"{c} {'yes' if killed(o) else 'no'}" for c, o in by_chapter.items()) or "-"
+        note = f"  (equivalent: {m.equivalent})" if m.equivalent else ""
+        print(f"{m.id:40} {Path(m.file).name:16} {'yes' if killed(tests) else 'NO':16} {chapter_text}{note}")
+
+    failures = []
+    real = [(m, t, c) for m, t, c in rows if not m.equivalent]
+    by_tests = sum(killed(t) for _, t, _ in real)
+    with_chapters = [(m, c) for m, _, c in real if c]
+    by_chapters = sum(any(killed(o) for o in c.values()) for _, c in with_chapters)
+    by_either = sum(killed(t) or any(killed(o) for o in c.values()) for _, t, c in real)
+    print()
+    print(f"mutants: {len(rows)} ({len(rows) - len(real)} declared equivalent)")
+    if real:
+        rate = by_tests / len(real)
+        print(f"killed by the package tests: {by_tests} of {len(real)} non-equivalent ({100 * rate:.1f} %, "
+              f"target {100 * TARGET:.0f} %)")
+        if rate < TARGET:
+            failures.append(f"the package tests kill {100 * rate:.1f} % of the non-equivalent mutants")
+    if chapters_run and with_chapters:
+        print(f"killed by the chapters: {by_chapters} of the {len(with_chapters)} that list a chapter")
+    print(f"killed by tests or chapters: {by_either} of {len(real)}")
+    survivors = [m.id for m, t, c in real if not killed(t)]
+    if survivors:
+        print("surviving the package tests: " + ", ".join(survivors))
+    for m, t, c in rows:
+        if m.equivalent and (killed(t) or any(killed(o) for o in c.values())):
+            failures.append(f"{m.id} is declared equivalent but was killed: its reason is wrong")
+    if chapters_run:
+        for chapter, module in REBUILDS.items():
+            ran = [c[chapter] for m, _, c in real if m.file == module and chapter in c]
+            if ran:
+                count = sum(map(killed, ran))
+                print(f"chapter {chapter}: kills {count} of {len(ran)} mutants of {Path(module).name}")
+                if count == 0:
+                    failures.append(f"chapter {chapter} kills none of the mutants of {module}")
+    print(f"time: {seconds / 60:.1f} min")
+    for failure in failures:
+        print(f"TARGET MISSED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
