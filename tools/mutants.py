@@ -38,7 +38,7 @@ class Mutant(NamedTuple):
     equivalent: str | None = None
 
 
-INTERP = "upsampling/interpolate.py"
+INTERP = "upsampling/interpolation.py"
 MATRIX = "upsampling/matrix.py"
 TRANSPOSED = "upsampling/transposed.py"
 SUBPIXEL = "upsampling/subpixel.py"
@@ -51,7 +51,7 @@ CHECKS = "upsampling/_checks.py"
 
 # The package test files that exercise each module (its own, plus those of the operators built on it).
 TESTS = {
-    INTERP: ("tests/test_interpolate.py",),
+    INTERP: ("tests/test_interpolation.py",),
     MATRIX: ("tests/test_matrix.py", "tests/test_transposed.py"),
     TRANSPOSED: ("tests/test_transposed.py", "tests/test_matrix.py"),
     SUBPIXEL: ("tests/test_subpixel.py", "tests/test_transposed.py"),
@@ -128,7 +128,7 @@ MUTANTS: list[Mutant] = [
       "end = (i + 1) * in_size // out_size", "area: window end floored instead of ceiled", ("interpolation",)),
     M("interp-half-weights-unrounded", INTERP,
       "weight = weight.to(input.dtype).to(opmath)  # PyTorch", "weight = weight  # PyTorch",
-      "float16/bfloat16: weights not rounded to the input's dtype as PyTorch stores them"),
+      "float16/bfloat16 bicubic: weights not rounded to the input's dtype as PyTorch stores them"),
     M("interp-opmath-float64", INTERP,
       "return torch.float64 if dtype == torch.float64 else torch.float32", "return torch.float64",
       "coordinates and weights always in float64 (PyTorch uses float32 below float64)"),

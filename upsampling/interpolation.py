@@ -158,8 +158,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         index, weight = _operator(in_sizes[axis], out_sizes[axis], kernel, align_corners=align_corners,
                                   scale_factor=scales[axis], antialias=antialias, opmath=opmath, shortcut=shortcut)
         if weight is not None:
-            if input.dtype in (torch.float16, torch.bfloat16) and kernel in ("linear", "cubic"):
-                weight = weight.to(input.dtype).to(opmath)  # PyTorch stores these weights in the input's dtype
+            if input.dtype in (torch.float16, torch.bfloat16) and kernel == "cubic":
+                weight = weight.to(input.dtype).to(opmath)  # PyTorch's bicubic stores them in the input's dtype
             weight = weight.to(input.device)
         x = _resample(x, axis + 2, index.to(input.device), weight)
     return x.to(input.dtype)
