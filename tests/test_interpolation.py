@@ -276,6 +276,15 @@ def test_both_pytorch_nearest_kernels(scale_factor, n_small, n_large, shortcut):
         assert torch.equal(index, shortcut(torch.arange(len(index)))) == uses_shortcut
 
 
+@pytest.mark.parametrize("height, uses_shortcut", [(2, True), (3, False)])
+def test_nearest_kernel_choice_at_the_boundary(height, uses_shortcut):
+    """PyTorch runs its vectorized 2-D nearest kernel when H_out + W_out <= 128: 2 + 126 does, 3 + 126 does not."""
+    x = torch.arange(63.0).expand(1, 1, height, 63)  # W: 63 -> floor(63 * 2.01) = 126
+    ours = interpolate(x, scale_factor=(1, 2.01), mode="nearest")
+    assert torch.equal(ours, F.interpolate(x, scale_factor=(1, 2.01), mode="nearest"))
+    assert torch.equal(ours[0, 0, 0].long(), torch.arange(126) // 2) == uses_shortcut
+
+
 def test_both_pytorch_nearest_exact_roundings():
     # 2 -> 41: output 20 sits at source 20.5 * 2 / 41 - 0.5 = 0.5 exactly; the generic kernel rounds
     # scale * (i + 0.5) - 0.5 to float32 in one fused step, the vectorized one rounds (i + 0.5) * scale first
