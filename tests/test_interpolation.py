@@ -285,6 +285,15 @@ def test_nearest_kernel_choice_at_the_boundary(height, uses_shortcut):
     assert torch.equal(ours[0, 0, 0].long(), torch.arange(126) // 2) == uses_shortcut
 
 
+@pytest.mark.parametrize("channels, uses_shortcut", [(3, False), (4, True)])
+def test_nearest_kernel_choice_in_channels_last(channels, uses_shortcut):
+    """In channels-last layout PyTorch vectorizes 2-D nearest for more than 3 channels, whatever the size."""
+    x = torch.arange(64.0).expand(1, channels, 2, 64).contiguous(memory_format=torch.channels_last)
+    ours = interpolate(x, scale_factor=(1, 2.01), mode="nearest")  # H_out + W_out = 2 + 128 > 128
+    assert torch.equal(ours, F.interpolate(x, scale_factor=(1, 2.01), mode="nearest"))
+    assert torch.equal(ours[0, 0, 0].long(), torch.arange(128) // 2) == uses_shortcut
+
+
 def test_both_pytorch_nearest_exact_roundings():
     # 2 -> 41: output 20 sits at source 20.5 * 2 / 41 - 0.5 = 0.5 exactly; the generic kernel rounds
     # scale * (i + 0.5) - 0.5 to float32 in one fused step, the vectorized one rounds (i + 0.5) * scale first

@@ -236,6 +236,15 @@ def test_empty_output_plane_rejected():
         max_unpool2d(y, idx, 1, 2, output_size=(0, 2))
 
 
+def test_negative_output_size_inside_the_window_rejected():
+    # kernel 1, stride 3 on a 1x1 input: the default is 1 and the window (1 - 3, 1 + 3) admits -1, not a size
+    y, idx = torch.ones(1, 1, 1, 1), torch.zeros(1, 1, 1, 1, dtype=torch.int64)
+    with pytest.raises(ValueError, match="output_size must contain non-negative spatial dimensions"):
+        F.max_unpool2d(y, idx, 1, 3, output_size=(-1, 1))
+    with pytest.raises(ValueError, match=r"output_size=\(-1, 1\) must be non-negative in every spatial dimension"):
+        max_unpool2d(y, idx, 1, 3, output_size=(-1, 1))
+
+
 def test_negative_default_size_rejected():
     y, idx = torch.ones(1, 1, 1, 1), torch.zeros(1, 1, 1, 1, dtype=torch.int64)
     with pytest.raises(ValueError):

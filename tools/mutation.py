@@ -23,6 +23,7 @@ kills none of that operator's mutants, or a mutant declared equivalent that some
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -95,9 +96,13 @@ def main(argv=None) -> int:
     parser.add_argument("--mutants", default=os.environ.get("MUTANTS", ""),
                         help="comma-separated mutant ids (default: all)")
     parser.add_argument("--no-chapters", action="store_true", help="run the package tests only")
-    parser.add_argument("--no-baseline", action="store_true", help="skip the run on the unmutated copy")
+    parser.add_argument("--baseline", choices=("all", "chapters", "none"), default="all",
+                        help="what to run on the unmutated copy first (default: the tests and the chapters)")
+    parser.add_argument("--report-only", action="store_true", help="print the table of --results and exit")
     parser.add_argument("--test-timeout", type=float, default=600, help="seconds per mutant for the tests")
     parser.add_argument("--chapter-timeout", type=float, default=300, help="seconds per chapter run")
+    parser.add_argument("--results", type=Path, help="append each mutant's result to this JSON-lines file; "
+                        "mutants already in it are not run again (resume an interrupted run)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     args = parser.parse_args(argv)
 
@@ -109,7 +114,8 @@ def main(argv=None) -> int:
         if unknown:
             print(f"unknown mutant ids: {', '.join(unknown)}", file=sys.stderr)
             return 2
-        selected = [m for m in MUTANTS if m.id in wanted]
+        by_id = {m.id: m for m in MUTANTS}
+        selected = [by_id[w] for w in dict.fromkeys(wanted)]  # in the order given
     if args.list:
         for m in selected:
             print(f"{m.id:40} {m.file:28} {m.what}" + (f"  [equivalent: {m.equivalent}]" if m.equivalent else ""))
@@ -121,13 +127,28 @@ def main(argv=None) -> int:
         return 2
 
     started = time.monotonic()
-    rows = []
+    rows, done = [], {}
+    if args.results and args.results.exists():
+        for line in args.results.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            done[record["id"]] = record
+    by_id = {m.id: m for m in MUTANTS}
+    rows += [(by_id[i], r["tests"], r["chapters"]) for i, r in done.items() if i in {m.id for m in selected}]
+    if args.no_chapters:
+        rows = [(m, t, {}) for m, t, _ in rows]
+    selected = [m for m in selected if m.id not in done]
+    if args.report_only:
+        return report(rows, sum(r.get("seconds", 0) for r in done.values()), chapters_run=not args.no_chapters)
     with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
         copy = Path(tmp) / "repo"
         shutil.copytree(ROOT, copy, ignore=IGNORE, symlinks=True)
+        if not selected:
+            return report(rows, 0.0, chapters_run=not args.no_chapters)
         modules = sorted({m.file for m in selected})
         chapters = [] if args.no_chapters else sorted({c for m in selected for c in m.chapters})
-        if not args.no_baseline:
+        if args.baseline != "none":
+            if args.baseline == "chapters":
+                modules = []
             print(f"baseline: {len(modules)} module(s), {len(chapters)} chapter(s) on the unmutated copy",
                   file=sys.stderr)
             broken = [f"tests of {mod}" for mod in modules if run_tests(copy, mod, args.test_timeout)[0] != "pass"]
@@ -149,6 +170,10 @@ def main(argv=None) -> int:
             finally:
                 path.write_text(source, encoding="utf-8")
             rows.append((m, tests, by_chapter))
+            if args.results:
+                with args.results.open("a", encoding="utf-8") as f:
+                    f.write(json.dumps({"id": m.id, "tests": tests, "chapters": by_chapter,
+                                        "seconds": round(t_tests + t_chapters)}) + "\n")
             chapters_text = ", ".join(f"{c}: {_mark(o)}" for c, o in by_chapter.items()) or "-"
             print(f"[{n}/{len(selected)}] {m.id}: tests {_mark(tests)} ({t_tests:.0f} s); "
                   f"chapters {chapters_text} ({t_chapters:.0f} s)", file=sys.stderr, flush=True)
@@ -157,6 +182,8 @@ def main(argv=None) -> int:
 
 
 def report(rows, seconds: float, chapters_run: bool) -> int:
+    order = {m.id: n for n, m in enumerate(MUTANTS)}
+    rows = sorted(rows, key=lambda row: order[row[0].id])
     killed = lambda outcome: outcome in ("fail", "timeout")  # noqa: E731
     print()
     header = f"{'mutant':40} {'file':16} {'killed by tests':16} killed by chapters"
