@@ -89,7 +89,7 @@ pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex
 	@echo "_build/latex/book.pdf"
 
-# Mutation testing (not part of `make test`: about an hour on two cores): every mutant of
+# Mutation testing (not part of `make test`: over an hour on two cores): every mutant of
 # tools/mutants.py, in a temporary copy, against the package tests and the chapters that rebuild
 # the mutated operator. Fails when the tests kill fewer than 95 % of the non-equivalent mutants.
 mutation: $(STAMP)

@@ -1,6 +1,6 @@
 """The mutant list of `make mutation` (tools/mutants.py) still matches the source it mutates.
 
-Running the mutants takes an hour; these checks take a second and run with the package tests, so a
+Running the mutants takes over an hour; these checks take a second and run with the package tests, so a
 change to the package that moves or rewrites a mutated line fails here, instead of leaving a
 mutant that no longer applies (and would look "killed" or be skipped) in the list.
 """
