@@ -11,7 +11,9 @@ outputs) to a temporary directory once, swaps the mutant's snippet into the copy
 package test files that exercise the mutated module (plus the module's doctests) with
 ``pytest -x``, then each chapter listed for the mutant under nbval, and restores the file.
 The working tree is never modified, so an interrupted run leaves nothing mutated. A mutant is
-*killed* by a run that fails (a failing test or cell, an error, or a timeout).
+*killed* by a run that fails (a failing test or cell, or a timeout); a run that cannot judge (pytest
+exits with a collection error, a usage error, or the interpreter is broken) is reported as an error,
+never as a kill.
 
 Before any mutant, the unmutated copy must pass the same test files and chapters (otherwise
 every mutant would look killed). The run prints one table (mutant, killed by tests, killed by
@@ -61,17 +63,30 @@ def _run(command: list[str], cwd: Path, timeout: float, extra_env: dict | None =
     env = dict(os.environ, PYTHONPATH=str(cwd), PYTHONDONTWRITEBYTECODE="1", **(extra_env or {}))
     start = time.monotonic()
     # A session of its own, so that a timeout ends pytest and the kernels it started, nothing else.
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    try:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+    except OSError as error:  # the interpreter itself is gone
+        return f"error ({error.strerror})", time.monotonic() - start
     try:
         returncode = process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         return "timeout", time.monotonic() - start
-    if returncode == 5:  # pytest collected nothing: a wrong path, not a verdict
-        raise RuntimeError(f"no tests collected by: {' '.join(command)}")
-    return ("pass" if returncode == 0 else "fail"), time.monotonic() - start
+    # pytest: 0 all passed, 1 some test (or notebook cell) failed: a verdict. Anything else (2 interrupted or
+    # collection errors, 3 internal error, 4 usage error, 5 nothing collected, a broken interpreter) is not
+    # a verdict on the mutant, and is never counted as a kill.
+    outcome = {0: "pass", 1: "fail"}.get(returncode, f"error (exit {returncode})")
+    return outcome, time.monotonic() - start
+
+
+def environment_ok(copy: Path) -> bool:
+    """Whether the interpreter still imports what the runs need, and the copy's package (a broken or
+    replaced environment makes every run fail fast, which must not read as mutants killed)."""
+    check = ("import pathlib, sys, pytest, nbval, hypothesis, torch, upsampling; "
+             "sys.exit(pathlib.Path(upsampling.__file__).resolve().parent != pathlib.Path('upsampling').resolve())")
+    return _run([sys.executable, "-c", check], copy, 300)[0] == "pass"
 
 
 def run_tests(copy: Path, module: str, timeout: float) -> tuple[str, float]:
@@ -85,6 +100,10 @@ def run_chapter(copy: Path, chapter: str, timeout: float) -> tuple[str, float]:
                  "--nbval", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
                  "--nbval-cell-timeout", str(int(timeout)), f"book/{chapter}.ipynb"],
                 copy, timeout, {"OMP_NUM_THREADS": "1"})
+
+
+def _is_error(outcome: str) -> bool:
+    return outcome.startswith("error")
 
 
 def _mark(outcome: str | None) -> str:
@@ -157,6 +176,11 @@ def main(argv=None) -> int:
                 print("the unmutated package already fails: " + ", ".join(broken), file=sys.stderr)
                 return 2
         for n, m in enumerate(selected, 1):
+            if not environment_ok(copy):
+                print(f"the Python environment ({sys.executable}) no longer imports pytest, nbval, hypothesis, torch "
+                      "and the copy's upsampling; stopping before " + m.id, file=sys.stderr)
+                report(rows, time.monotonic() - started, chapters_run=not args.no_chapters)
+                return 2
             path = copy / m.file
             source = path.read_text(encoding="utf-8")
             path.write_text(source.replace(m.original, m.replacement, 1), encoding="utf-8")
@@ -190,9 +214,10 @@ def report(rows, seconds: float, chapters_run: bool) -> int:
     print(header)
     print("-" * len(header))
     for m, tests, by_chapter in rows:
-        chapter_text = ", ".join(f"{c} {'yes' if killed(o) else 'no'}" for c, o in by_chapter.items()) or "-"
+        verdict = lambda o, no: o if _is_error(o) else ("yes" if killed(o) else no)  # noqa: E731
+        chapter_text = ", ".join(f"{c} {verdict(o, 'no')}" for c, o in by_chapter.items()) or "-"
         note = f"  (equivalent: {m.equivalent})" if m.equivalent else ""
-        print(f"{m.id:40} {Path(m.file).name:16} {'yes' if killed(tests) else 'NO':16} {chapter_text}{note}")
+        print(f"{m.id:40} {Path(m.file).name:16} {verdict(tests, 'NO'):16} {chapter_text}{note}")
 
     failures = []
     real = [(m, t, c) for m, t, c in rows if not m.equivalent]
@@ -225,6 +250,9 @@ def report(rows, seconds: float, chapters_run: bool) -> int:
                 print(f"chapter {chapter}: kills {count} of {len(ran)} mutants of {Path(module).name}")
                 if count == 0:
                     failures.append(f"chapter {chapter} kills none of the mutants of {module}")
+    errors = [m.id for m, t, c in rows if _is_error(t) or any(map(_is_error, c.values()))]
+    if errors:
+        failures.append("no verdict (the run itself failed, see the table) for: " + ", ".join(errors))
     print(f"time: {seconds / 60:.1f} min")
     for failure in failures:
         print(f"TARGET MISSED: {failure}")
