@@ -17,7 +17,7 @@ COLAB  := .venv-colab
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
-        chromium execute serve clean compat mutation
+        chromium execute serve clean compat animations mutation
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -25,6 +25,7 @@ help:
 	@echo "make execute  re-run every notebook top to bottom, in place (NB=book/x.ipynb for one)"
 	@echo "make serve    serve _build/html on http://localhost:$(PORT)"
 	@echo "make book-student   the book without solutions, into _build/student/html"
+	@echo "make animations  redraw the animated SVGs of book/_static/animations from the package"
 	@echo "make pdf      the whole book as a PDF (installs TeX from Debian's packages if missing)"
 	@echo "make mutation  can the checks fail? tests and chapters against tools/mutants.py (MUTANTS=id1,id2 for some)"
 
@@ -66,12 +67,14 @@ test-browser: $(STAMP) chromium
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Each chapter alone in a fresh "Colab" environment (torch, numpy, matplotlib, a kernel, no
+# Each chapter alone in a fresh "Colab" environment (what Colab ships: torch, numpy, matplotlib,
+# Pillow, TensorFlow, JAX, OpenCV and a kernel; no onnx, onnxruntime or
 # upsampling), its setup cell installing the package from a wheel of this checkout.
 $(COLAB)/.installed: requirements.txt
 	rm -rf $(COLAB) && $(PYTHON) -m venv $(COLAB)
 	$(COLAB)/bin/python -m pip install -q pip==26.3
-	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml
+	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml \
+	    pillow tensorflow-cpu jax jaxlib opencv-python-headless
 	@touch $@
 
 test-colab: $(STAMP) $(COLAB)/.installed
@@ -94,6 +97,10 @@ pdf: $(STAMP)
 # the mutated operator. Fails when the tests kill fewer than 95 % of the non-equivalent mutants.
 mutation: $(STAMP)
 	$(BIN)/python tools/mutation.py $(if $(MUTANTS),--mutants $(MUTANTS))
+
+# The gallery's animated SVGs, drawn from the package (tests/test_animations.py fails when one is stale).
+animations: $(STAMP)
+	$(BIN)/python tools/animations.py
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py $(NB)

@@ -1,8 +1,9 @@
-"""Tests for ``upsampling.artifacts``: overlap maps, phase means and checkerboard energy.
+"""Tests for ``upsampling.artifacts``: overlap maps, phase means, checkerboard amplitude and energy.
 
 Oracles: PyTorch's transposed convolutions of all-ones tensors (``F.conv_transpose1d/2d/3d``),
-the closed form ``ceil((k - φ)/s)`` of the interior count, ``torch.fft.fft2`` for the energy,
-plain Python loops for the phase means, and numbers derived by hand.
+the closed form ``ceil((k - φ)/s)`` of the interior count, ``torch.fft.fft2`` of the mean-removed
+image for the energy, plain Python loops for the phase means and the amplitude, and numbers
+derived by hand.
 """
 
 import itertools
@@ -15,7 +16,7 @@ from conftest import assert_close
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from upsampling.artifacts import checkerboard_energy, overlap_map, phase_means
+from upsampling.artifacts import checkerboard_amplitude, checkerboard_energy, overlap_map, phase_means
 from upsampling.images import checkerboard
 
 # --------------------------------------------------------------------------- overlap_map
@@ -119,23 +120,71 @@ def test_phase_means_of_a_periodic_pattern_is_its_period():
     assert torch.equal(phase_means(tile.repeat(4, 5), (2, 3)), tile)
 
 
+# --------------------------------------------------------------------------- checkerboard_amplitude
+
+
+@given(s_h=st.integers(1, 4), s_w=st.integers(1, 4), q_h=st.integers(1, 4), q_w=st.integers(1, 4),
+       seed=st.integers(0, 2**16))
+def test_amplitude_equals_loop_over_phases(s_h, s_w, q_h, q_w, seed):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randn(s_h * q_h, s_w * q_w, generator=g, dtype=torch.float64)
+    means = [sum(y[i, j].item() for i in range(a, y.shape[0], s_h) for j in range(b, y.shape[1], s_w)) / (q_h * q_w)
+             for a in range(s_h) for b in range(s_w)]
+    assert_close(checkerboard_amplitude(y, (s_h, s_w)), torch.tensor(max(means) - min(means), dtype=torch.float64))
+
+
+def test_amplitude_hand_values(dtype):
+    board = 2 * checkerboard(8, 1, dtype=dtype) - 1                                        # ±1
+    assert_close(checkerboard_amplitude(0.25 * board, 2), torch.tensor(0.5, dtype=dtype))   # ±a -> 2a
+    # the k = 3, s = 2 overlap map repeats the block [[4, 2], [2, 1]]: amplitude 4 - 1 = 3
+    block = overlap_map((10, 10), 3, stride=2)[2:18, 2:18].to(dtype)
+    assert_close(checkerboard_amplitude(block, 2), torch.tensor(3.0, dtype=dtype))
+    # stripes 1, 0, 0 along the width at stride 3: amplitude 1 (and 0 at stride (1, 1))
+    stripes = torch.tensor([1.0, 0.0, 0.0], dtype=dtype).repeat(3, 2)
+    assert_close(checkerboard_amplitude(stripes, 3), torch.tensor(1.0, dtype=dtype))
+    assert checkerboard_amplitude(stripes, 1).item() == 0
+
+
+@given(offset=st.floats(-100, 100), scale=st.floats(-10, 10), seed=st.integers(0, 2**16))
+def test_amplitude_ignores_a_constant_and_scales_with_the_image(offset, scale, seed):
+    y = torch.randn(2, 6, 8, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    a = checkerboard_amplitude(y, 2)
+    assert_close(checkerboard_amplitude(y + offset, 2), a, atol=1e-9, rtol=1e-9)
+    assert_close(checkerboard_amplitude(scale * y, 2), abs(scale) * a, atol=1e-9, rtol=1e-9)
+
+
+def test_amplitude_keeps_batch_dimensions_and_device(device):
+    y = torch.randn(2, 3, 4, 6, device=device)
+    a = checkerboard_amplitude(y, (2, 3))
+    assert a.shape == (2, 3) and a.device == y.device and bool((a >= 0).all())
+
+
 # --------------------------------------------------------------------------- checkerboard_energy
 
 
 def _fft_energy(y, s_h, s_w):
-    """The oracle: DFT power on the bins (a H/s_h, b W/s_w) without DC, over the total."""
+    """The oracle: DFT power on the bins (a H/s_h, b W/s_w) without DC, over the total without DC."""
     power = torch.fft.fft2(y).abs() ** 2
     h, w = y.shape[-2:]
     on_grid = power[..., ::h // s_h, ::w // s_w]
-    return (on_grid.sum(dim=(-2, -1)) - power[..., 0, 0]) / power.sum(dim=(-2, -1))
+    return (on_grid.sum(dim=(-2, -1)) - power[..., 0, 0]) / (power.sum(dim=(-2, -1)) - power[..., 0, 0])
 
 
 @given(s_h=st.integers(1, 4), s_w=st.integers(1, 4), q_h=st.integers(1, 5), q_w=st.integers(1, 5),
        seed=st.integers(0, 2**16), offset=st.floats(-2, 2))
 def test_energy_equals_fft_oracle(s_h, s_w, q_h, q_w, seed, offset):
+    assume(s_h * q_h * s_w * q_w > 1)   # a single pixel is constant: no AC energy
     g = torch.Generator().manual_seed(seed)
     y = torch.randn(3, s_h * q_h, s_w * q_w, generator=g, dtype=torch.float64) + offset
     assert_close(checkerboard_energy(y, (s_h, s_w)), _fft_energy(y, s_h, s_w))
+
+
+@given(offset=st.floats(-1000, 1000), scale=st.floats(0.01, 100) | st.floats(-100, -0.01), seed=st.integers(0, 2**16))
+def test_energy_does_not_change_when_a_constant_is_added_or_the_image_scaled(offset, scale, seed):
+    y = torch.randn(2, 8, 12, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    e = checkerboard_energy(y, 2)
+    assert_close(checkerboard_energy(y + offset, 2), e, atol=1e-8, rtol=1e-6)
+    assert_close(checkerboard_energy(scale * y, 2), e, atol=1e-8, rtol=1e-6)
 
 
 def test_energy_of_periodic_image_plus_smooth_image_matches_oracle(device):
@@ -145,19 +194,26 @@ def test_energy_of_periodic_image_plus_smooth_image_matches_oracle(device):
     e = checkerboard_energy(y, 2)
     assert e.device == y.device
     assert_close(e.cpu(), _fft_energy(y.cpu(), 2, 2))
-    assert 0 < e.item() < 0.01
+    assert 0 < e.item() < 0.1
 
 
 def test_energy_hand_values(dtype):
     board = checkerboard(8, 1, dtype=dtype)
-    assert_close(checkerboard_energy(2 * board - 1, 2), torch.tensor(1.0, dtype=dtype))  # zero-mean ±1
-    assert_close(checkerboard_energy(board, 2), torch.tensor(0.5, dtype=dtype))          # m = [[0,1],[1,0]]
-    # stripes 1, 0 along the width only: phase means [[1, 0], [1, 0]], mean 1/2, mean square 1/2 -> 1/2
-    stripes = torch.tensor([1.0, 0.0], dtype=dtype).repeat(6, 3)
-    assert_close(checkerboard_energy(stripes, 2), torch.tensor(0.5, dtype=dtype))
-    assert checkerboard_energy(torch.full((4, 6), -2.0, dtype=dtype), 2).item() == 0
+    # every non-constant image of period s has all of its AC energy on the bins of period s
+    assert_close(checkerboard_energy(2 * board - 1, 2), torch.tensor(1.0, dtype=dtype))
+    assert_close(checkerboard_energy(board + 7, 2), torch.tensor(1.0, dtype=dtype))
+    block = overlap_map((10, 10), 3, stride=2)[2:18, 2:18].to(dtype)
+    assert_close(checkerboard_energy(block, 2), torch.tensor(1.0, dtype=dtype))
+    # ramp 0, 1, 2, 3 along W: phase means [1, 2] -> periodic part 4 * 0.25 = 1; AC energy mean 1.25 -> 1 / (4 * 1.25)
+    ramp = torch.tensor([0.0, 1.0, 2.0, 3.0], dtype=dtype).repeat(4, 1)
+    assert_close(checkerboard_energy(ramp, 2), torch.tensor(0.2, dtype=dtype))
+    # ramp 0..7 along W: phase means [3, 4] -> 1; variance (64 - 1) / 12 = 21/4 -> 1 / 21
+    ramp8 = torch.arange(8, dtype=dtype).repeat(2, 1)
+    assert_close(checkerboard_energy(ramp8, 2), torch.tensor(1 / 21, dtype=dtype))
     # with stride 1 there is a single phase: nothing to compare, whatever the image
-    assert checkerboard_energy(board, 1).item() == 0
+    assert checkerboard_energy(ramp, 1).item() == 0
+    # a constant image has no AC energy: 0 / 0
+    assert math.isnan(checkerboard_energy(torch.full((4, 6), -2.0, dtype=dtype), 2).item())
 
 
 def test_energy_is_invariant_to_circular_shifts():
@@ -170,7 +226,7 @@ def test_energy_keeps_batch_dimensions():
     assert checkerboard_energy(y, 2).shape == (2, 3)
 
 
-@pytest.mark.parametrize("fn", [phase_means, checkerboard_energy])
+@pytest.mark.parametrize("fn", [phase_means, checkerboard_amplitude, checkerboard_energy])
 def test_rejects_bad_images(fn):
     with pytest.raises(ValueError, match="divisible by stride=2"):
         fn(torch.zeros(5, 4), 2)

@@ -128,8 +128,8 @@ def test_blur_pool_on_device(device, dtype):
     assert_close(out, reference_blur_pool(x, 2, 4))
 
 
-def test_blur_pool_gradcheck():
-    x = randn(1, 2, 6, 5).requires_grad_(True)
+def test_blur_pool_gradcheck(device):
+    x = randn(1, 2, 6, 5, device=device).requires_grad_(True)
     assert torch.autograd.gradcheck(lambda t: blur_pool2d(t, 2, 3), (x,))
     assert torch.autograd.gradcheck(lambda t: blur_pool2d(t, (1, 3), 4), (x,))
 
@@ -298,6 +298,8 @@ def test_shift_error_rejects():
         shift_equivariance_error(lambda t: t, x, (1, 2, 3))
     with pytest.raises(ValueError, match="op\\(shifted x\\) must be a floating tensor"):
         shift_equivariance_error(lambda t: t.sum(), x)
+    with pytest.raises(TypeError, match="op\\(shifted x\\) must be a floating tensor .* got list"):
+        shift_equivariance_error(lambda t: t.tolist(), x)
     with pytest.raises(ValueError, match="op must map inputs of one shape"):
         shift_equivariance_error(lambda t: t[..., : 1 + int(t[0, 0, 0, 0] > 0), :], torch.eye(4)[None, None] - 0.5, (0, 1))
     with pytest.raises(ValueError, match="op\\(x\\) is zero everywhere"):

@@ -190,9 +190,9 @@ def test_transpose_of_the_matrix_is_conv_transpose2d(input_shape, weight_shape, 
     assert_close(torch.sparse.mm(C.t(), y.reshape(-1, 1)).t(), expected.reshape(1, -1))
 
 
-def test_gradcheck_with_respect_to_weight():
-    x = torch.randn(1, 4, 4, 3, dtype=torch.float64)
-    w = torch.randn(2, 2, 2, 2, dtype=torch.float64, requires_grad=True)
+def test_gradcheck_with_respect_to_weight(device):
+    x = torch.randn(1, 4, 4, 3, dtype=torch.float64, device=device)
+    w = torch.randn(2, 2, 2, 2, dtype=torch.float64, device=device, requires_grad=True)
     f = lambda w: apply(conv_matrix((4, 4, 3), w, padding=(1, 0), groups=2, stride=(2, 1)), x)  # noqa: E731
     assert torch.autograd.gradcheck(f, (w,))
 
@@ -202,8 +202,11 @@ def test_gradcheck_with_respect_to_weight():
 W = torch.randn(4, 2, 3, 3)
 BAD = [
     # (description, changed arguments, error, match, F.conv2d rejects it too)
-    ("int input_shape", dict(input_shape=4), TypeError, r"input_shape=4 must be a sequence of 3 ints", False),
-    ("two dims", dict(input_shape=(2, 5)), ValueError, r"input_shape=\(2, 5\) must have 3 entries", True),
+    ("int input_shape", dict(input_shape=4), TypeError, r"input_shape=4 must be a sequence of ints", False),
+    ("1-D shape, 2-D weight", dict(input_shape=(2, 5)), ValueError, r"weight must be 3-D", True),
+    ("no spatial dims", dict(input_shape=(2,)), ValueError, r"1, 2 or 3 spatial dimensions, got 0", True),
+    ("four spatial dims", dict(input_shape=(2, 5, 5, 5, 5)), ValueError, r"1, 2 or 3 spatial dimensions, got 4",
+     True),
     ("float size", dict(input_shape=(2, 5.0, 5)), TypeError, r"input_shape=\(2, 5.0, 5\) must be a sequence", True),
     ("zero size", dict(input_shape=(2, 0, 5)), ValueError, r"input_shape=\(2, 0, 5\) must be positive", True),
     ("list weight", dict(weight=[[1.0]]), TypeError, r"weight must be a torch.Tensor", True),
@@ -212,7 +215,7 @@ BAD = [
     ("channels", dict(input_shape=(3, 5, 5)), ValueError, r"input_shape\[0\] / groups = 3 / 1 = 3", True),
     ("weight channels", dict(weight=torch.randn(4, 3, 3, 3)), ValueError, r"= 2 input channels in dimension 1", True),
     ("groups divide", dict(groups=3), ValueError, r"groups=3 must divide", True),
-    ("groups output", dict(weight=torch.randn(3, 1, 3, 3), groups=2), ValueError, r"weight.shape\[0\]=3", True),
+    ("groups output", dict(weight=torch.randn(3, 1, 3, 3), groups=2), ValueError, r"weight.shape\[0\] \(3\)", True),
     ("groups zero", dict(groups=0), ValueError, r"groups=0 must be positive", True),
     ("groups float", dict(groups=2.0), TypeError, r"groups=2.0 must be an int", True),
     ("zero stride", dict(stride=(0, 1)), ValueError, r"stride=\(0, 1\) must be positive", True),

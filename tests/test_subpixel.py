@@ -245,7 +245,7 @@ def test_transposed_to_subpixel_rejects_bad_arguments():
         transposed_to_subpixel(w, 2, padding=(1, -1))
     with pytest.raises(ValueError, match=r"output_padding=\(2, 0\) must be smaller than stride=\(2, 3\)"):
         transposed_to_subpixel(w, (2, 3), output_padding=(2, 0))
-    with pytest.raises(ValueError, match=r"weight has 4 input channels .* not divisible by groups=3"):
+    with pytest.raises(ValueError, match=r"groups=3 must divide the input channels weight.shape\[0\] \(4\)"):
         transposed_to_subpixel(w, 2, groups=3)
     with pytest.raises(TypeError, match=r"stride=1.5 must be an int"):
         transposed_to_subpixel(w, 1.5)
@@ -346,3 +346,30 @@ def test_icnr_rejects_bad_arguments():
         icnr_(torch.empty(8, 2, 3, 3), -1)
     with pytest.raises(TypeError, match=r"init='normal' must be a callable"):
         icnr_(torch.empty(8, 2, 3, 3), 2, init="normal")
+
+
+def test_icnr_uses_an_out_of_place_init():
+    # An initializer that returns a new tensor (and leaves its argument alone) is used, not lost.
+    w = icnr_(torch.zeros(8, 2, 3, 3), 2, init=lambda t: torch.arange(t.numel(), dtype=t.dtype).reshape(t.shape))
+    assert torch.equal(w[::4].flatten(), torch.arange(36.0))
+    assert torch.equal(w, w[::4].repeat_interleave(4, dim=0))
+
+
+def test_icnr_refuses_an_init_that_fills_nothing():
+    w = torch.zeros(8, 2, 3, 3)
+    with pytest.raises(ValueError, match=r"init left the sub-kernel unfilled"):
+        icnr_(w, 2, init=lambda t: None)
+    assert torch.equal(w, torch.zeros(8, 2, 3, 3))     # the weight is untouched
+    with pytest.raises(ValueError, match=r"init returned a tensor of shape \(8, 2, 3, 3\); .* \(2, 2, 3, 3\)"):
+        icnr_(w, 2, init=lambda t: torch.ones(8, 2, 3, 3))
+    with pytest.raises(TypeError, match=r"init returned a float"):
+        icnr_(w, 2, init=lambda t: 1.0)
+
+
+def test_conversions_accept_groups_as_a_one_element_list():
+    w = torch.randn(4, 3, 4, 4, dtype=torch.float64)
+    assert torch.equal(transposed_to_subpixel(w, 2, groups=[2]).weight, transposed_to_subpixel(w, 2, groups=2).weight)
+    v = torch.randn(16, 2, 3, 3, dtype=torch.float64)
+    assert torch.equal(subpixel_to_transposed(v, 2, groups=[2]).weight, subpixel_to_transposed(v, 2, groups=2).weight)
+    with pytest.raises(ValueError, match=r"groups=\[2, 2\] must be an int or a sequence of one int"):
+        transposed_to_subpixel(w, 2, groups=[2, 2])

@@ -168,10 +168,10 @@ def test_non_contiguous_input_and_weight(method, device):
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_gradcheck(method):
-    x = torch.randn(1, 4, 3, 2, dtype=torch.float64, requires_grad=True)
-    w = torch.randn(4, 1, 3, 2, dtype=torch.float64, requires_grad=True)
-    b = torch.randn(2, dtype=torch.float64, requires_grad=True)
+def test_gradcheck(method, device):
+    x = torch.randn(1, 4, 3, 2, dtype=torch.float64, device=device, requires_grad=True)
+    w = torch.randn(4, 1, 3, 2, dtype=torch.float64, device=device, requires_grad=True)
+    b = torch.randn(2, dtype=torch.float64, device=device, requires_grad=True)
     dilation = 1 if method == "subpixel" else (1, 2)
     f = lambda x, w, b: conv_transpose2d(x, w, b, stride=(2, 1), padding=(1, 0), output_padding=(1, 0),  # noqa: E731
                                          groups=2, dilation=dilation, method=method)

@@ -170,10 +170,10 @@ def test_overlapping_windows_select_a_position_twice():
     assert max_unpool2d(g, idx, (1, 2), stride=1)[0, 0, 0, 1].item() in (1.0, 2.0)
 
 
-def test_gradcheck():
+def test_gradcheck(device):
     # non-overlapping windows: with a repeated index the last write wins, so finite differences see
     # only one of the two values while the analytical gradient (a gather, as PyTorch's) gives both
-    x, y, idx = pooled((2, 2, 5, 7), (2, 3), (2, 3), 1)
+    x, y, idx = pooled((2, 2, 5, 7), (2, 3), (2, 3), 1, device=device)
     y.requires_grad_(True)
     assert torch.autograd.gradcheck(lambda v: max_unpool2d(v, idx, (2, 3), (2, 3), 1, output_size=(5, 7)), (y,))
     assert torch.autograd.gradgradcheck(lambda v: max_unpool2d(v, idx, (2, 3), (2, 3), 1, output_size=(5, 7)), (y,))

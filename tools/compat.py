@@ -45,10 +45,12 @@ def build(version: str, venv: Path) -> None:
         shutil.rmtree(venv)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     numpy = "numpy<2" if _version(version) < (2, 3) else "numpy"
-    env = dict(os.environ, PIP_CONSTRAINT="")  # the machine's cap on torch applies to the book's venv, not here
+    # This machine caps torch in its global pip configuration (for the book's venv); a throwaway
+    # environment for another torch reads no configuration file (environment variables still apply).
+    env = dict(os.environ, PIP_CONFIG_FILE=os.devnull)
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"torch=={version}", numpy, *BASE],
                    check=True, env=env)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(ROOT)],
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(ROOT)],
                    check=True, env=env)
 
 
@@ -58,10 +60,11 @@ def run_tests(python: Path) -> tuple[bool, str]:
         shutil.copy(ROOT / "pyproject.toml", tmp)
         site = subprocess.run([str(python), "-c", "import upsampling, os; print(os.path.dirname(upsampling.__file__))"],
                               capture_output=True, text=True, check=True, cwd=tmp).stdout.strip()
-        proc = subprocess.run([str(python), "-m", "pytest", "-q", "-n", "2", "tests", site, *NOT_TORCH, "-p", "no:cacheprovider",
+        proc = subprocess.run([str(python), "-m", "pytest", "-q", "-rfE", "-n", "2", "tests", site, *NOT_TORCH, "-p", "no:cacheprovider",
                                "--rootdir", tmp], capture_output=True, text=True, cwd=tmp)
-    tail = (proc.stdout + proc.stderr).strip().splitlines()
-    return proc.returncode == 0, tail[-1] if tail else ""
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return proc.returncode == 0, "; ".join(failed + lines[-1:])
 
 
 def run_chapter(python: Path, notebook: Path) -> tuple[bool, str, float]:

@@ -13,10 +13,20 @@ the outer product of the 1-D maps, so the unevenness multiplies.
 
 What a reader sees is a pattern of period ``s``: the part of an image that
 repeats with the stride. :func:`phase_means` extracts it (the mean of each of
-the ``s_h × s_w`` phases) and :func:`checkerboard_energy` measures it as the
-fraction of the image's energy that lies at the frequencies of period-``s``
-patterns, the bins ``(a·H/s_h, b·W/s_w)`` of the 2-D DFT other than the DC bin
-(for ``s = 2``: the three Nyquist bins).
+the ``s_h × s_w`` phases). Two measures of it, both unchanged when a constant is
+added to the image:
+
+* :func:`checkerboard_amplitude`, the peak-to-peak spread of the phase means, in
+  the image's own units. Use it for an output that is exactly periodic (the
+  response of a layer to a constant image), where any share of energy is 1.
+* :func:`checkerboard_energy`, the share of the image's *mean-removed* (AC)
+  energy that lies at the frequencies of period-``s`` patterns, the bins
+  ``(a·H/s_h, b·W/s_w)`` of the 2-D DFT other than the DC bin (for ``s = 2``:
+  the three Nyquist bins). Use it for images with content.
+
+(An earlier version divided the energy by the total energy, DC
+included; that quantity falls when a constant is added to the image, so it
+confused "less pattern" with "brighter image".)
 """
 
 from __future__ import annotations
@@ -28,7 +38,7 @@ import torch
 from ._checks import _is_int, _positive, _tensor
 from .shapes import conv_transpose_output_size
 
-__all__ = ["overlap_map", "phase_means", "checkerboard_energy"]
+__all__ = ["overlap_map", "phase_means", "checkerboard_amplitude", "checkerboard_energy"]
 
 
 def overlap_map(size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1) -> torch.Tensor:
@@ -103,7 +113,7 @@ def _overlap_1d(n: int, k: int, s: int, p: int, d: int, out: int) -> torch.Tenso
     return hits.sum(dim=1)
 
 
-def phase_means(input: torch.Tensor, stride) -> torch.Tensor:
+def phase_means(input: torch.Tensor, stride: int | Sequence[int]) -> torch.Tensor:
     """The mean of each of the ``s_h × s_w`` phases of an image: the part of it with period ``s``.
 
     ``out[..., a, b] = input[..., a::s_h, b::s_w].mean()``. A linear layer that is
@@ -119,6 +129,10 @@ def phase_means(input: torch.Tensor, stride) -> torch.Tensor:
     Returns:
         ``(*, s_h, s_w)`` tensor on the input's device and dtype.
 
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, or ``stride`` not an int or a pair.
+        ValueError: fewer than 2 dimensions, ``stride < 1``, or H, W not divisible by the stride.
+
     Example:
         >>> y = torch.tensor([[1., 2., 1., 2.], [3., 4., 3., 4.]])
         >>> phase_means(y, 2)
@@ -130,45 +144,86 @@ def phase_means(input: torch.Tensor, stride) -> torch.Tensor:
     return phases.mean(dim=(-4, -2))
 
 
-def checkerboard_energy(input: torch.Tensor, stride) -> torch.Tensor:
-    """Fraction of an image's energy at the frequencies of period-``s`` patterns, DC excluded.
+def checkerboard_amplitude(input: torch.Tensor, stride: int | Sequence[int]) -> torch.Tensor:
+    """Peak-to-peak amplitude of the period-``s`` pattern: ``max(m) - min(m)`` over the phase means ``m``.
+
+    In the image's own units: a ``±a`` checkerboard has amplitude ``2a``, a
+    constant image 0. Adding a constant to the image does not change it;
+    multiplying the image by ``λ`` multiplies it by ``|λ|``. For the response of a
+    periodic layer to a constant image, which is exactly periodic (see
+    :func:`phase_means`), it is the full swing of the pattern.
+
+    Args:
+        input: ``(*, H, W)`` floating tensor, ``H`` divisible by ``s_h`` and ``W``
+            by ``s_w``.
+        stride: ``s`` or ``(s_h, s_w)``, positive.
+
+    Returns:
+        ``(*)`` tensor, non-negative, on the input's device and dtype.
+
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, or ``stride`` not an int or a pair.
+        ValueError: fewer than 2 dimensions, ``stride < 1``, or H, W not divisible by the stride.
+
+    Example:
+        >>> from upsampling.images import checkerboard
+        >>> checkerboard_amplitude(0.3 * (checkerboard(8, 1) * 2 - 1), 2)   # ±0.3
+        tensor(0.6000)
+        >>> checkerboard_amplitude(0.3 * (checkerboard(8, 1) * 2 - 1) + 5, 2)
+        tensor(0.6000)
+    """
+    m = phase_means(input, stride)
+    return m.amax(dim=(-2, -1)) - m.amin(dim=(-2, -1))
+
+
+def checkerboard_energy(input: torch.Tensor, stride: int | Sequence[int]) -> torch.Tensor:
+    """Share of an image's mean-removed (AC) energy at the frequencies of period-``s`` patterns.
 
     With ``Y`` the 2-D DFT of ``y`` (``H × W``) and ``Λ`` the bins
     ``(a·H/s_h, b·W/s_w)``, ``0 <= a < s_h``, ``0 <= b < s_w``::
 
-        E = sum over Λ without (0, 0) of |Y|²  /  sum over all bins of |Y|²
-          = sum_φ (m_φ - mean(m))²  /  (s_h·s_w · mean(y²))
+        E = sum over Λ without (0, 0) of |Y|²  /  sum over all bins but (0, 0) of |Y|²
+          = sum_φ (m_φ - mean(m))²  /  (s_h·s_w · mean((y - mean(y))²))
 
     where ``m`` are the :func:`phase_means` (the second line is Parseval's
     identity applied twice; this function computes it, with no FFT). ``E`` is
-    in ``[0, 1]``: 0 when every phase has the same mean, 1 for a zero-mean
-    pattern of period ``s`` such as a ±1 checkerboard. For ``s = 2`` the bins are
-    the three Nyquist bins ``(H/2, 0)``, ``(0, W/2)`` and ``(H/2, W/2)``.
+    in ``[0, 1]``: 0 when every phase has the same mean, 1 for any image that is
+    exactly periodic with period ``s`` and not constant (so on such images it
+    says nothing about the pattern's size; use :func:`checkerboard_amplitude`).
+    Adding a constant to the image or scaling it does not change ``E``. For
+    ``s = 2`` the bins are the three Nyquist bins ``(H/2, 0)``, ``(0, W/2)`` and
+    ``(H/2, W/2)``.
 
     Args:
         input: ``(*, H, W)`` floating tensor, ``H`` divisible by ``s_h`` and ``W``
-            by ``s_w``; not all zero (an all-zero image has no energy to divide).
+            by ``s_w``; not constant (a constant image has no AC energy to divide).
         stride: ``s`` or ``(s_h, s_w)``, positive.
 
     Returns:
         ``(*)`` tensor of fractions, on the input's device and dtype (``nan``
-        for an all-zero image).
+        for a constant image).
 
-    Matches: ``P[Λ \\ {0}].sum() / P.sum()`` with ``P = torch.fft.fft2(y).abs() ** 2``.
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, or ``stride`` not an int or a pair.
+        ValueError: fewer than 2 dimensions, ``stride < 1``, or H, W not divisible by the stride.
+
+    Matches: ``P[Λ \\ {0}].sum() / (P.sum() - P[0, 0])`` with ``P = torch.fft.fft2(y).abs() ** 2``.
 
     Example:
         >>> from upsampling.images import checkerboard
-        >>> checkerboard_energy(checkerboard(8, 1) * 2 - 1, 2)   # ±1: all energy at (4, 4)
+        >>> checkerboard_energy(checkerboard(8, 1), 2)           # any period-2 image: all AC energy at (4, 4)
         tensor(1.)
-        >>> checkerboard_energy(checkerboard(8, 1), 2)           # 0/1: half of it is the mean
-        tensor(0.5000)
-        >>> checkerboard_energy(torch.full((6, 6), 3.0), 2)      # a constant has none
-        tensor(0.)
+        >>> y = torch.tensor([[0., 1., 2., 3.]]).repeat(4, 1)    # a ramp along W: half its AC energy at (0, 2)
+        >>> checkerboard_energy(y, 2)
+        tensor(0.2000)
+        >>> checkerboard_energy(y + 10, 2)                       # a constant added: the same
+        tensor(0.2000)
     """
     (s_h, s_w), _ = _check_image(input, stride)
     m = phase_means(input, (s_h, s_w))
     periodic = (m - m.mean(dim=(-2, -1), keepdim=True)).pow(2).sum(dim=(-2, -1))
-    return periodic / (s_h * s_w * input.pow(2).mean(dim=(-2, -1)))
+    ac = (input - input.mean(dim=(-2, -1), keepdim=True)).pow(2).mean(dim=(-2, -1))
+    return periodic / (s_h * s_w * ac)
 
 
 def _check_image(input, stride) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -4,7 +4,8 @@ Run ``python -m upsampling.bench``. For each case it prints our time, PyTorch's
 time (the median of repeated runs after a warm-up, by ``torch.utils.benchmark``)
 and the ratio ours / PyTorch's, on the CPU in float32, next to the target the
 package aims for. Nothing here is asserted: timings depend on the machine.
-``python -m upsampling.bench --quick`` runs fewer repetitions.
+``python -m upsampling.bench --quick`` runs fewer repetitions;
+``python -m upsampling.bench -k 3d`` only the cases whose name contains ``3d``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from torch.utils import benchmark
 from .interpolation import interpolate
 from .matrix import conv_matrix
 from .subpixel import pixel_shuffle
-from .transposed import conv_transpose2d
+from .transposed import conv_transpose1d, conv_transpose2d, conv_transpose3d
 
 
 @dataclass
@@ -54,6 +55,27 @@ def cases() -> list[Case]:
                     lambda: conv_transpose2d(x, w, stride=2, padding=1, method=method),
                     lambda: F.conv_transpose2d(x, w, stride=2, padding=1), target)
 
+    # 1-D and 3-D: about the same number of input values as the 2-D case (4x32x64x64 = 524288)
+    x1, w1 = torch.rand(4, 32, 4096, generator=g), torch.rand(32, 16, 4, generator=g)
+    x3, w3 = torch.rand(2, 16, 16, 16, 16, generator=g), torch.rand(16, 8, 4, 4, 4, generator=g)
+
+    def transposed1d(method, target):
+        return Case(f"conv_transpose1d {method} 4x32x4096, k4 s2 p1",
+                    lambda: conv_transpose1d(x1, w1, stride=2, padding=1, method=method),
+                    lambda: F.conv_transpose1d(x1, w1, stride=2, padding=1), target)
+
+    def transposed3d(method, target):
+        return Case(f"conv_transpose3d {method} 2x16x16^3, 4^3 s2 p1",
+                    lambda: conv_transpose3d(x3, w3, stride=2, padding=1, method=method),
+                    lambda: F.conv_transpose3d(x3, w3, stride=2, padding=1), target)
+
+    signal = torch.rand(4, 32, 4096, generator=g)
+    volume = torch.rand(1, 4, 32, 32, 32, generator=g)
+
+    def interp_nd(mode, data, label, **kw):
+        return Case(f"interpolate x2 {mode} {label}", lambda: interpolate(data, scale_factor=2, mode=mode, **kw),
+                    lambda: F.interpolate(data, scale_factor=2, mode=mode, **kw), 3.0)
+
     return [
         interp("nearest"),
         interp("bilinear", align_corners=False),
@@ -64,6 +86,14 @@ def cases() -> list[Case]:
         transposed("subpixel", 1.5),
         transposed("scatter", 3.0),
         transposed("zero_insertion", 8.0),
+        transposed1d("scatter", 3.0),
+        transposed1d("zero_insertion", 8.0),
+        transposed3d("scatter", 3.0),
+        transposed3d("zero_insertion", 8.0),
+        interp_nd("linear", signal, "4x32x4096", align_corners=False),
+        interp_nd("nearest", signal, "4x32x4096"),
+        interp_nd("trilinear", volume, "1x4x32^3", align_corners=False),
+        interp_nd("nearest", volume, "1x4x32^3"),
         Case("pixel_shuffle r=2 4x64x128x128", lambda: pixel_shuffle(shuffle_in, 2),
              lambda: F.pixel_shuffle(shuffle_in, 2), 1.5),
         Case("conv_matrix (8, 64, 64), 8x8x3x3 weight [s]", lambda: conv_matrix((8, 64, 64), conv_w, padding=1),
@@ -74,11 +104,12 @@ def cases() -> list[Case]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("-k", default="", help="only the cases whose name contains this text")
     args = parser.parse_args(argv)
     min_run_time = 0.2 if args.quick else 1.0
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, float32")
     print(f"{'case':<54} {'ours [ms]':>10} {'torch [ms]':>11} {'ratio':>7} {'target':>8}  ok")
-    for case in cases():
+    for case in (c for c in cases() if args.k in c.name):
         ours = _median(case.ours, min_run_time)
         if case.theirs is None:
             ok = ours <= case.target

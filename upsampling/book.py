@@ -112,6 +112,9 @@ _TOLERANCES = {
 def tolerance(dtype: torch.dtype) -> dict[str, float]:
     """``rtol``/``atol`` for comparing our operators with PyTorch's in ``dtype``.
 
+    Raises:
+        ValueError: ``dtype`` is not float64, float32, float16 or bfloat16.
+
     Example:
         >>> tolerance(torch.float64)
         {'rtol': 1e-09, 'atol': 1e-09}
@@ -122,23 +125,67 @@ def tolerance(dtype: torch.dtype) -> dict[str, float]:
     return {"rtol": rtol, "atol": atol}
 
 
-def _to(value, device):
+def _to(value, device: torch.device):
+    """``value`` with every tensor in it moved to ``device`` (inside tuples, NamedTuples, lists and dicts too)."""
     if isinstance(value, torch.Tensor):
         return value.to(device)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple: rebuilt field by field
+        return type(value)(*(_to(v, device) for v in value))
     if isinstance(value, (tuple, list)):
         return type(value)(_to(v, device) for v in value)
+    if isinstance(value, dict):
+        return {k: _to(v, device) for k, v in value.items()}
     return value
 
 
-def check_on_devices(fn: Callable, *args, expected: Callable | torch.Tensor | None = None, **kwargs):
+def _compare(out, reference, device: torch.device, where: str) -> None:
+    """Assert that ``out`` (computed on ``device``) agrees with ``reference``; recurse into tuples and lists.
+
+    Floating-point and complex tensors are compared with :func:`tolerance`,
+    integer and boolean tensors exactly; on the meta device, which holds no
+    values, only shape and dtype. Anything else must be equal (``==``).
+    """
+    if isinstance(out, torch.Tensor):
+        if not isinstance(reference, torch.Tensor):
+            raise AssertionError(f"on {device}: {where} is a tensor but the reference is a {type(reference).__name__}")
+        if out.device.type != device.type:
+            raise AssertionError(f"on {device}: {where} is on {out.device}, not on the input's device")
+        if out.device.type == "meta":
+            if out.shape != reference.shape or out.dtype != reference.dtype:
+                raise AssertionError(f"on {device}: {where} has shape {tuple(out.shape)} and dtype {out.dtype}, "
+                                     f"expected {tuple(reference.shape)} and {reference.dtype}")
+            return
+        exact = not (out.is_floating_point() or out.is_complex())
+        tol = {"rtol": 0.0, "atol": 0.0} if exact else tolerance(out.dtype)
+        torch.testing.assert_close(out.cpu(), reference.cpu(), **tol, msg=lambda m: f"on {device}, {where}: {m}")
+    elif isinstance(out, (tuple, list)):
+        if not isinstance(reference, (tuple, list)) or len(out) != len(reference):
+            raise AssertionError(f"on {device}: {where} has {len(out)} entries, the reference {reference!r:.80}")
+        for i, (o, r) in enumerate(zip(out, reference)):
+            _compare(o, r, device, f"{where}[{i}]")
+    elif out != reference:
+        raise AssertionError(f"on {device}: {where} is {out!r}, expected {reference!r}")
+
+
+def check_on_devices(fn: Callable, *args, expected: Callable | object | None = None, **kwargs):
     """Run ``fn(*args, **kwargs)`` on every available device and check agreement.
 
-    Tensor arguments (also inside tuples and lists) are moved to each device in
-    turn. Every device's result is compared with ``expected`` when it is given
-    (a tensor, or a callable taking the same arguments, such as the PyTorch
-    operator ``fn`` rebuilds), and with the CPU result otherwise, using
-    :func:`tolerance` for the result's dtype. Raises ``AssertionError`` on the
-    first disagreement and returns the CPU result.
+    Tensor arguments, positional and keyword (also inside tuples, NamedTuples,
+    lists and dicts), are moved to each device in turn. Every device's result
+    is compared with ``expected`` when it is given (a result, or a callable
+    taking the same arguments, such as the PyTorch operator ``fn`` rebuilds),
+    and with the CPU result otherwise. Results may be tensors or tuples
+    (NamedTuples too) of tensors and other values: floating-point tensors are
+    compared with :func:`tolerance` for their dtype, integer and boolean
+    tensors exactly, other values with ``==``; each tensor must be on the
+    device its inputs were moved to.
+
+    Returns:
+        The CPU result.
+
+    Raises:
+        AssertionError: on the first disagreement, naming the device and the
+            entry of the result.
 
     Example:
         >>> import torch.nn.functional as F
@@ -146,20 +193,21 @@ def check_on_devices(fn: Callable, *args, expected: Callable | torch.Tensor | No
         >>> y = check_on_devices(F.interpolate, x, scale_factor=2, expected=lambda x, **kw: x.repeat_interleave(2, -1).repeat_interleave(2, -2))
         >>> tuple(y.shape)
         (1, 1, 4, 4)
+        >>> values, indices = check_on_devices(F.max_pool2d, x, kernel_size=2, return_indices=True)
+        >>> indices.flatten().tolist()  # compared exactly on every device
+        [3]
     """
     results = {}
+    name = getattr(fn, "__name__", repr(fn))
     for device in available_devices():
-        moved = _to(args, device)
-        out = fn(*moved, **kwargs)
-        if out.device.type != device.type:
-            raise AssertionError(f"{getattr(fn, '__name__', fn)} returned a result on {out.device}, not on the input's device {device}")
+        moved, moved_kwargs = _to(args, device), _to(kwargs, device)
+        out = fn(*moved, **moved_kwargs)
         if expected is None:
             reference = results.get("cpu", out)
         elif callable(expected):
-            reference = expected(*moved, **kwargs)
+            reference = expected(*moved, **moved_kwargs)
         else:
             reference = expected
-        torch.testing.assert_close(out.cpu(), reference.cpu(), **tolerance(out.dtype),
-                                   msg=lambda m, d=device: f"on {d}: {m}")
+        _compare(out, reference, device, f"the result of {name}")
         results.setdefault(device.type, out)
     return results["cpu"]

@@ -13,7 +13,7 @@ with shifts.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -36,6 +36,10 @@ def binomial_filter(filter_size: int = 3) -> torch.Tensor:
     Returns:
         (f, f) float64 tensor on the CPU that sums to 1.
 
+    Raises:
+        TypeError: ``filter_size`` is not an int.
+        ValueError: ``filter_size`` outside 1..7.
+
     Matches: the ``filt`` buffer of ``antialiased_cnns.BlurPool(C, filt_size=f)``.
 
     Example:
@@ -49,7 +53,7 @@ def binomial_filter(filter_size: int = 3) -> torch.Tensor:
     return torch.outer(taps, taps)
 
 
-def blur_pool2d(input, stride=2, filter_size: int = 3) -> torch.Tensor:
+def blur_pool2d(input: torch.Tensor, stride: int | Sequence[int] = 2, filter_size: int = 3) -> torch.Tensor:
     """Anti-aliased downsampling (Zhang 2019): reflect-pad, blur with a binomial filter, keep every stride-th pixel.
 
     Args:
@@ -66,6 +70,12 @@ def blur_pool2d(input, stride=2, filter_size: int = 3) -> torch.Tensor:
     bottom and right, by reflection about the edge pixel (``F.pad(mode="reflect")``), which
     needs every pad to be smaller than H and W. The kept samples therefore sit on the
     input pixels 0, s, 2s, ... (the blur is centred on them for odd f).
+
+    Raises:
+        TypeError: ``input`` is not a floating-point tensor, ``stride`` not an int or a
+            pair of ints, ``filter_size`` not an int.
+        ValueError: ``input`` is not 3-D or 4-D, ``stride < 1``, ``filter_size`` outside
+            1..7, or a reflection pad not smaller than H or W.
 
     Matches: ``antialiased_cnns.BlurPool(C, pad_type="reflect", filt_size=f, stride=s)``
     (Zhang's reference code); there is no PyTorch operator. (kornia's ``blur_pool2d`` pads
@@ -92,7 +102,7 @@ def blur_pool2d(input, stride=2, filter_size: int = 3) -> torch.Tensor:
     return F.conv2d(padded, weight, stride=stride, groups=channels)
 
 
-def avg_pool_matrix(in_size: int, kernel_size: int, stride=None, padding: int = 0,
+def avg_pool_matrix(in_size: int, kernel_size: int, stride: int | None = None, padding: int = 0,
                     ceil_mode: bool = False, count_include_pad: bool = True) -> torch.Tensor:
     """The dense (out_size, in_size) matrix A of 1-D average pooling: ``F.avg_pool1d(x) == A @ x``.
 
@@ -114,6 +124,10 @@ def avg_pool_matrix(in_size: int, kernel_size: int, stride=None, padding: int = 
         ``out_size = floor((L + 2 * padding - kernel_size) / stride) + 1`` (ceil with ``ceil_mode``).
         Average pooling is separable, so in 2-D ``F.avg_pool2d(x) == A_h @ x @ A_w.T``
         (the Kronecker product ``A_h ⊗ A_w`` acting on the flattened image).
+
+    Raises:
+        TypeError: a size is not an int, or a flag not a bool.
+        ValueError: a size is out of range (``padding > kernel_size / 2``), or no window fits.
 
     Matches: ``F.avg_pool1d(x, kernel_size, stride, padding, ceil_mode, count_include_pad)``
     and, separably, ``F.avg_pool2d``.
@@ -146,7 +160,8 @@ def avg_pool_matrix(in_size: int, kernel_size: int, stride=None, padding: int = 
     return inside.to(torch.float64) / divisor[:, None].to(torch.float64)
 
 
-def shift_equivariance_error(op: Callable[[torch.Tensor], torch.Tensor], x, shift=1) -> float:
+def shift_equivariance_error(op: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
+                             shift: int | Sequence[int] = 1) -> float:
     """How much ``op``'s output changes when its input is circularly shifted, after the best realignment.
 
     With ``a = op(torch.roll(x, shift, dims=(-2, -1)))`` and ``b = op(x)``, this returns
@@ -173,6 +188,12 @@ def shift_equivariance_error(op: Callable[[torch.Tensor], torch.Tensor], x, shif
 
     Returns:
         E as a Python float (computed in float64).
+
+    Raises:
+        TypeError: ``op`` is not callable, ``x`` or what ``op`` returns is not a floating tensor,
+            or ``shift`` is not an int or a pair of ints.
+        ValueError: ``x`` or ``op``'s results have fewer than 2 dimensions, ``op`` changes its
+            output's shape with the shift, or ``op(x)`` is zero everywhere.
 
     Example:
         >>> x = torch.tensor([[1., 2., 3., 4.]])
@@ -215,7 +236,7 @@ def _best_circular_shift(a: torch.Tensor, b: torch.Tensor) -> tuple[int, int]:
 
 def _check_output(t, name: str) -> None:
     if not isinstance(t, torch.Tensor):
-        raise ValueError(f"{name} must be a floating tensor with at least 2 dimensions, got {type(t).__name__}")
+        raise TypeError(f"{name} must be a floating tensor with at least 2 dimensions, got {type(t).__name__}")
     if t.dim() < 2 or not t.is_floating_point():
         raise ValueError(f"{name} must be a floating tensor with at least 2 dimensions, "
                          f"got shape {tuple(t.shape)} and dtype {t.dtype}")

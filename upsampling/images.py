@@ -42,6 +42,10 @@ def zone_plate(size: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     Returns:
         (size, size) tensor on the CPU.
 
+    Raises:
+        TypeError: ``size`` is not an int, or ``dtype`` not a floating ``torch.dtype``.
+        ValueError: ``size < 1``.
+
     Example:
         >>> zone_plate(4, dtype=torch.float64)  # centre (2, 2); r**2 = 0, 1, 2, 4, 5, 8
         tensor([[1.0000, 0.1464, 0.0000, 0.1464],
@@ -71,6 +75,10 @@ def checkerboard(size: int, square: int, dtype: torch.dtype = torch.float32) -> 
 
     Returns:
         (size, size) tensor on the CPU.
+
+    Raises:
+        TypeError: ``size`` or ``square`` is not an int, or ``dtype`` not a ``torch.dtype``.
+        ValueError: ``size < 1`` or ``square < 1``.
 
     Example:
         >>> checkerboard(4, 1, dtype=torch.int64)
@@ -107,6 +115,10 @@ def natural_image(size: int = 256, seed: int = 0, dtype: torch.dtype = torch.flo
 
     Returns:
         (3, size, size) RGB tensor in [0, 1] on the CPU.
+
+    Raises:
+        TypeError: ``size`` or ``seed`` is not an int, or ``dtype`` not a floating ``torch.dtype``.
+        ValueError: ``size < 16``.
 
     Example:
         >>> img = natural_image(64)

@@ -52,12 +52,14 @@ Kernels (source coordinate ``s``, ``f = floor(s)``, ``t = s - f``):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import numbers
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+import numpy as np
 import torch
 
-from ._checks import _choice, _nonnegative, _positive, _show, _tensor
+from ._checks import _check_fits, _choice, _is_int, _nonnegative, _positive, _show, _tensor
 
 __all__ = ["interpolate", "interpolation_matrix"]
 
@@ -74,10 +76,32 @@ _CUBIC_A_ANTIALIAS = -0.5  # ... and with antialias (PIL's choice)
 
 
 class _Operator(NamedTuple):
-    """A 1-D resampling operator in compact form: ``y[i] = sum_t weight[i, t] * x[index[i, t]]``."""
+    """A 1-D resampling operator in compact form: ``y[i] = sum_t weight[i, t] * x[index[i, t]]``.
+
+    ``outside`` (optional, bool of shape (out_size,)) marks outputs that take the
+    constant ``fill`` instead (TensorFlow's crop-and-resize extrapolation).
+    """
 
     index: torch.Tensor  # (out_size, taps) int64
     weight: torch.Tensor | None  # (out_size, taps) floating; None when every weight is 1 (a pure selection)
+    outside: torch.Tensor | None = None
+    fill: float = 0.0
+
+
+class _Kernel(NamedTuple):
+    """A resampling kernel: the weight of an input sample at signed distance ``x`` from the sampling point.
+
+    ``radius``: the weight is zero for ``|x| > radius`` (some kernels are
+    nonzero at exactly ``|x| = radius``, such as TensorFlow's box). ``fn`` maps
+    a tensor of signed distances to weights. ``taps``, when given, computes the
+    ``2 * ceil(radius)`` interpolation weights on pixels ``f - r + 1 .. f + r``
+    directly from the fraction ``t = s - floor(s)`` (a closed form that rounds
+    as PyTorch and ONNX do), instead of ``fn(t - offset)``.
+    """
+
+    radius: float
+    fn: Callable[[torch.Tensor], torch.Tensor]
+    taps: Callable[[torch.Tensor], torch.Tensor] | None = None
 
 
 # ---------------------------------------------------------------- the public functions
@@ -135,6 +159,24 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     ``"lanczos"`` mode is not rebuilt. The result is contiguous (PyTorch keeps
     a channels-last layout).
 
+    Determinism: the forward pass is deterministic on every device. The
+    backward pass adds the gradients of all outputs that read one input pixel
+    (the backward of ``gather``/``index_select``); on CUDA those additions are
+    atomic and run in no fixed order, so the input gradient may differ between
+    runs in the last bits, as PyTorch's own ``F.interpolate`` backward does on CUDA.
+
+    Raises:
+        TypeError: ``input`` is not a tensor or has a dtype the mode does not
+            take; ``size``, ``scale_factor``, ``align_corners``,
+            ``recompute_scale_factor`` or ``antialias`` has the wrong type.
+        ValueError: the input's rank does not fit the mode; an unknown mode;
+            both or neither of ``size`` and ``scale_factor``; a size or factor
+            that is not positive (or gives an empty output, except in ``area``
+            mode) or has the wrong number of entries; an option the mode does not
+            take; an empty channel or spatial dimension; or an output too large
+            for the device's memory (``size=10**9``, ``scale_factor=1e19``), refused
+            before anything is allocated.
+
     Example:
         >>> import torch.nn.functional as F
         >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
@@ -151,18 +193,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if 0 in out_sizes:  # only mode="area" (adaptive average pooling) accepts an empty output
         return input.new_empty(input.shape[:2] + out_sizes)
     kernel, opmath = _KERNEL[mode], _opmath(input.dtype)
-    selects = kernel in ("nearest", "nearest-exact")  # a pure selection: no weights, any dtype
-    shortcut = selects and _uses_shortcut_nearest_kernel(input, out_sizes)
-    x = input if selects else input.to(opmath)
-    for axis in _pass_order(in_sizes, out_sizes):
-        index, weight = _operator(in_sizes[axis], out_sizes[axis], kernel, align_corners=align_corners,
-                                  scale_factor=scales[axis], antialias=antialias, opmath=opmath, shortcut=shortcut)
-        if weight is not None:
-            if input.dtype in (torch.float16, torch.bfloat16) and kernel == "cubic":
-                weight = weight.to(input.dtype).to(opmath)  # PyTorch's bicubic stores them in the input's dtype
-            weight = weight.to(input.device)
-        x = _resample(x, axis + 2, index.to(input.device), weight)
-    return x.to(input.dtype)
+    shortcut = kernel in ("nearest", "nearest-exact") and _uses_shortcut_nearest_kernel(input, out_sizes)
+    operators = [_operator(n, m, kernel, align_corners=align_corners, scale_factor=s, antialias=antialias,
+                           opmath=opmath, shortcut=shortcut) for n, m, s in zip(in_sizes, out_sizes, scales)]
+    if input.dtype in (torch.float16, torch.bfloat16) and kernel == "cubic" and not antialias:
+        # PyTorch's bicubic stores its weights in the input's dtype (its linear kernels keep them in float32)
+        operators = [op._replace(weight=op.weight.to(input.dtype).to(opmath)) for op in operators]
+    return _apply(input, operators, opmath)
 
 
 def interpolation_matrix(in_size, out_size, mode="linear", align_corners=False, scale_factor=None,
@@ -226,13 +263,36 @@ def interpolation_matrix(in_size, out_size, mode="linear", align_corners=False, 
             raise ValueError(f"scale_factor={scale_factor!r} does not enter the area mapping (PyTorch's area mode "
                              "always recomputes the scale from the sizes); give only in_size and out_size")
     index, weight = _operator(in_size, out_size, kernel, align_corners=align_corners, scale_factor=scale_factor,
-                              antialias=antialias, opmath=torch.float64)
+                              antialias=antialias, opmath=torch.float64)[:2]
     if weight is None:
         weight = torch.ones(index.shape, dtype=torch.float64)
     return torch.zeros(out_size, in_size, dtype=torch.float64).scatter_add_(1, index, weight.to(torch.float64))
 
 
-# ---------------------------------------------------------------- applying an operator along one axis
+# ---------------------------------------------------------------- the engine: applying 1-D operators
+
+def _apply(input: torch.Tensor, operators: Sequence[_Operator], opmath: torch.dtype) -> torch.Tensor:
+    """Apply one 1-D operator along each spatial axis of an (N, C, *spatial) tensor, in the input's dtype.
+
+    This is the whole engine: every convention in the package (PyTorch's
+    ``F.interpolate``, ONNX ``Resize``, TensorFlow, JAX, OpenCV, Pillow) only
+    differs in the operators it builds (coordinate map, kernel, antialiasing,
+    rounding, border rule). Pure selections (no weights) keep any dtype; weighted
+    passes run in ``opmath``.
+    """
+    selects = all(op.weight is None for op in operators)
+    x = input if selects else input.to(opmath)
+    in_sizes = tuple(input.shape[2:])
+    out_sizes = tuple(len(op.index) for op in operators)
+    for axis in _pass_order(in_sizes, out_sizes):
+        op = operators[axis]
+        weight = None if op.weight is None else op.weight.to(device=input.device, dtype=x.dtype)
+        x = _resample(x, axis + 2, op.index.to(input.device), weight)
+        if op.outside is not None and bool(op.outside.any()):
+            mask = op.outside.to(input.device).reshape((-1,) + (1,) * (x.dim() - 3 - axis))
+            x = torch.where(mask, torch.tensor(op.fill, dtype=x.dtype, device=x.device), x)
+    return x.to(input.dtype)
+
 
 def _resample(x: torch.Tensor, dim: int, index: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
     """Equation (1) along ``dim``: gather each tap and add it with its weight (a loop over the few taps)."""
@@ -351,21 +411,130 @@ def _linear(in_size, out_size, align_corners, scale_factor, opmath) -> _Operator
         return _Operator(torch.stack([i, i], 1), torch.tensor([1.0, 0.0], dtype=opmath).repeat(out_size, 1))
     scale = _scale(in_size, out_size, align_corners, scale_factor, opmath)
     source = _source_coordinate(out_size, scale, align_corners, opmath).clamp(min=0)
-    left = _floor(source).clamp(max=in_size - 1)
-    t = (source - left).clamp(0, 1)
-    right = (left + 1).clamp(max=in_size - 1)
-    return _Operator(torch.stack([left, right], 1), torch.stack([1 - t, t], 1))
+    return _interpolating(source, in_size, LINEAR)
 
 
 def _cubic(in_size, out_size, align_corners, scale_factor, opmath) -> _Operator:
     """Keys' cubic convolution (``a = -0.75``) on pixels ``f - 1 .. f + 2``, clamped at the borders."""
     scale = _scale(in_size, out_size, align_corners, scale_factor, opmath)
     source = _source_coordinate(out_size, scale, align_corners, opmath)  # not clamped: it may be negative
-    left = _floor(source).clamp(max=in_size - 1)
-    t = (source - left).clamp(0, 1)
-    distances = torch.stack([t + 1, t, 1 - t, 2 - t], 1)  # from the sample point to pixels f-1, f, f+1, f+2
-    index = (left[:, None] + torch.arange(-1, 3)).clamp(0, in_size - 1)
-    return _Operator(index, _keys_cubic(distances, _CUBIC_A))
+    return _interpolating(source, in_size, keys_cubic(_CUBIC_A))
+
+
+def _antialiased(in_size, out_size, kernel, align_corners, scale_factor, opmath) -> _Operator:
+    """PIL-style resampling: the filter stretched by ``scale`` when shrinking, weights normalized per output.
+
+    Output pixel ``i`` is centred at ``c = scale * (i + 0.5)`` in edge units; its
+    taps are the pixels ``j`` with ``|j + 0.5 - c| < support`` inside the image,
+    ``support = r * max(scale, 1)`` (radius ``r`` = 1 linear, 2 cubic); tap ``j``
+    weighs ``filter((j + 0.5 - c) / max(scale, 1))``, divided by the sum.
+    """
+    if in_size == out_size:  # PyTorch skips an axis whose size does not change, whatever the scale
+        return _Operator(torch.arange(out_size)[:, None], None)
+    scale = _scale(in_size, out_size, align_corners, scale_factor, opmath)
+    centre = (scale * (torch.arange(out_size, dtype=torch.float64) + 0.5)).to(opmath)
+    return _filtering(centre, in_size, LINEAR if kernel == "linear" else keys_cubic(_CUBIC_A_ANTIALIAS),
+                      max(scale, 1.0), opmath=opmath, window="pil")
+
+
+# ---------------------------------------------------------------- the engine: building 1-D operators
+
+def _interpolating(source: torch.Tensor, in_size: int, kernel: _Kernel, *, edge: str = "clamp",
+                   floor: Callable[[torch.Tensor], torch.Tensor] | None = None) -> _Operator:
+    """Interpolation at the source coordinates ``source`` (pixel ``j`` sits at ``j``), kernel not stretched.
+
+    Taps ``f - r + 1 .. f + r`` around ``f = floor(s)`` (``r = ceil(radius)``),
+    weights ``kernel.taps(t)`` with ``t = s - f`` computed in ``source``'s dtype.
+    ``edge="clamp"`` repeats the border pixels (the index is clamped);
+    ``edge="exclude"`` gives taps outside the input weight 0 and renormalizes.
+    ``floor`` defaults to PyTorch's ``floorf`` (the coordinate rounded to float32 first).
+    """
+    f = (floor or _floor)(source)
+    t = source - f.to(source.dtype)
+    r = math.ceil(kernel.radius)
+    offsets = torch.arange(-r + 1, r + 1)
+    if kernel.taps is not None:
+        weight = kernel.taps(t)
+    else:
+        weight = kernel.fn(t[:, None] - offsets.to(t.dtype))
+    return _border(f[:, None] + offsets, weight, in_size, edge)
+
+
+def _filtering(centre: torch.Tensor, in_size: int, kernel: _Kernel, stretch: float, *, opmath: torch.dtype,
+               edge: str = "exclude", window: str = "support", normalize: bool = True) -> _Operator:
+    """Convolution resampling: output ``i`` is a kernel stretched by ``stretch``, centred at ``centre[i]``.
+
+    ``centre`` is in edge units (pixel ``j`` covers ``[j, j + 1)``, its centre is
+    ``j + 0.5``). Tap ``j`` weighs ``kernel.fn((j + 0.5 - centre) / stretch)``;
+    taps outside the input are dropped (``edge="exclude"``) or replaced by the
+    border pixel (``edge="clamp"``, ONNX's default), then the weights of each
+    output are divided by their sum (``normalize``). The window of taps is every
+    ``j`` with ``|j + 0.5 - centre| <= radius * stretch`` (``window="support"``),
+    or PIL's and PyTorch's ``[floor(c - S + 0.5), floor(c + S + 0.5))`` capped at
+    ``2 * ceil(S) + 1`` taps (``window="pil"``), which differ only in taps where
+    the kernel is zero. Distances are rounded to ``opmath`` as PyTorch does.
+    """
+    support = _round(kernel.radius * stretch, opmath)
+    if window == "pil":
+        taps = math.ceil(support) * 2 + 1
+        first = ((centre - support).to(torch.float64) + 0.5).floor().to(torch.int64)
+        end = ((centre + support).to(torch.float64) + 0.5).floor().to(torch.int64)
+        if edge == "exclude":
+            first, end = first.clamp(min=0), end.clamp(max=in_size)
+        count = (end - first).clamp(0, taps)  # PyTorch clips a rare one-too-many tap due to rounding
+    else:
+        first = (centre.to(torch.float64) - 0.5 - support).ceil().to(torch.int64)
+        end = (centre.to(torch.float64) - 0.5 + support).floor().to(torch.int64) + 1
+        if edge == "exclude":
+            first, end = first.clamp(min=0, max=in_size), end.clamp(min=0, max=in_size)
+        count = (end - first).clamp(min=0)
+        taps = max(int(count.max()), 1) if len(count) else 1
+    j = first[:, None] + torch.arange(taps)
+    distance = ((j.to(opmath) - centre[:, None]).to(torch.float64) + 0.5) * _round(1.0 / stretch, opmath)
+    weight = kernel.fn(distance.to(opmath)) * (torch.arange(taps) < count[:, None])
+    op = _border(j, weight, in_size, edge if edge != "exclude" else "clamp", normalize=normalize)
+    used = (op.weight != 0).any(0)  # a tap that is zero in every row is dropped
+    if not bool(used.any()):
+        used[0] = True
+    return _Operator(op.index[:, used], op.weight[:, used])
+
+
+def _border(index: torch.Tensor, weight: torch.Tensor, in_size: int, edge: str, normalize: bool | None = None
+            ) -> _Operator:
+    """Apply the border rule: clamp indices (repeat the border) or drop outside taps; renormalize if asked."""
+    if edge == "exclude":
+        weight = weight * ((index >= 0) & (index < in_size))
+        normalize = True if normalize is None else normalize
+    if normalize:
+        total = weight.sum(1, keepdim=True)
+        weight = torch.where(total != 0, weight / total, weight)
+    return _Operator(index.clamp(0, in_size - 1), weight)
+
+
+def _select(source: torch.Tensor, in_size: int, rounding: str) -> _Operator:
+    """Nearest neighbour: ``source`` rounded by ``rounding``, clamped to the input: a pure selection.
+
+    ``rounding`` is ``"floor"``, ``"ceil"``, ``"round_prefer_floor"`` (ties go
+    down) or ``"round_prefer_ceil"`` (ties go up, ``floor(s + 0.5)``), as ONNX names them.
+    """
+    s = source.to(torch.float64)
+    if rounding == "floor":
+        index = s.floor()
+    elif rounding == "ceil":
+        index = s.ceil()
+    elif rounding == "round_prefer_floor":
+        index = (s - 0.5).ceil()
+    else:
+        index = (s + 0.5).floor()
+    return _Operator(index.to(torch.int64).clamp(0, in_size - 1)[:, None], None)
+
+
+# ---------------------------------------------------------------- the kernels
+
+def keys_cubic(a: float = -0.75) -> _Kernel:
+    """Keys' cubic convolution kernel with parameter ``a`` (radius 2)."""
+    return _Kernel(2.0, lambda x: _keys_cubic(x, a),
+                   lambda t: _keys_cubic(torch.stack([t + 1, t, 1 - t, 2 - t], 1), a))
 
 
 def _keys_cubic(x: torch.Tensor, a: float) -> torch.Tensor:
@@ -381,32 +550,7 @@ def _triangle(x: torch.Tensor) -> torch.Tensor:
     return (1 - x.abs()).clamp(min=0)
 
 
-def _antialiased(in_size, out_size, kernel, align_corners, scale_factor, opmath) -> _Operator:
-    """PIL-style resampling: the filter stretched by ``scale`` when shrinking, weights normalized per output.
-
-    Output pixel ``i`` is centred at ``c = scale * (i + 0.5)`` in edge units; its
-    taps are the pixels ``j`` with ``|j + 0.5 - c| < support`` inside the image,
-    ``support = r * max(scale, 1)`` (radius ``r`` = 1 linear, 2 cubic); tap ``j``
-    weighs ``filter((j + 0.5 - c) / max(scale, 1))``, divided by the sum.
-    """
-    if in_size == out_size:  # PyTorch skips an axis whose size does not change, whatever the scale
-        return _Operator(torch.arange(out_size)[:, None], None)
-    scale = _scale(in_size, out_size, align_corners, scale_factor, opmath)
-    radius, kernel_fn = (1.0, _triangle) if kernel == "linear" else (2.0, lambda x: _keys_cubic(x, _CUBIC_A_ANTIALIAS))
-    stretch = scale if scale >= 1 else 1.0
-    support = _round(radius * stretch, opmath)
-    taps = math.ceil(support) * 2 + 1
-    centre = (scale * (torch.arange(out_size, dtype=torch.float64) + 0.5)).to(opmath)
-    first = ((centre - support).to(torch.float64) + 0.5).floor().to(torch.int64).clamp(min=0)
-    end = ((centre + support).to(torch.float64) + 0.5).floor().to(torch.int64).clamp(max=in_size)
-    count = (end - first).clamp(0, taps)  # PyTorch clips a rare one-too-many tap due to rounding
-    j = first[:, None] + torch.arange(taps)
-    distance = ((j.to(opmath) - centre[:, None]).to(torch.float64) + 0.5) * _round(1.0 / stretch, opmath)
-    weight = kernel_fn(distance.to(opmath)) * (torch.arange(taps) < count[:, None])
-    total = weight.sum(1, keepdim=True)
-    weight = torch.where(total != 0, weight / total, weight)
-    used = (weight != 0).any(0)  # PyTorch pads every row to `taps`; a tap that is zero in every row is dropped
-    return _Operator(j.clamp(max=in_size - 1)[:, used], weight[:, used])
+LINEAR = _Kernel(1.0, _triangle, lambda t: torch.stack([1 - t, t], 1))
 
 
 def _area(in_size, out_size, opmath) -> _Operator:
@@ -500,6 +644,7 @@ def _check_interpolate_arguments(input, size, scale_factor, mode, align_corners,
             raise ValueError(f"recompute_scale_factor=True is only meaningful with scale_factor, not with an "
                              f"explicit size={size!r}")
         sizes = _nonnegative(size, "size", dim) if mode == "area" else _positive(size, "size", dim)
+        _check_output_fits(input, sizes, f"size={size!r}")
         return sizes, (None,) * dim, bool(align_corners)
     factors = _scale_factors(scale_factor, dim)
     out_sizes = tuple(int(n * s) for n, s in zip(in_sizes, factors))  # floor: both are positive
@@ -507,17 +652,29 @@ def _check_interpolate_arguments(input, size, scale_factor, mode, align_corners,
         raise ValueError(f"scale_factor={scale_factor!r} gives output size {_show(out_sizes)} for input size "
                          f"{_show(in_sizes)}; every output size must be at least 1 (only mode='area' "
                          "returns an empty result)")
+    _check_output_fits(input, out_sizes, f"scale_factor={scale_factor!r}")
     recompute = recompute_scale_factor or mode == "area"  # area always maps with in / out
     return out_sizes, (None,) * dim if recompute else factors, bool(align_corners)
+
+
+def _check_output_fits(input: torch.Tensor, out_sizes: tuple[int, ...], cause: str) -> None:
+    """Refuse at once an output too large for memory (not an out-of-memory kill, nor an overflow in ``arange``).
+
+    The estimate: three tensors of the output's size in the computing dtype (the
+    converted input, one intermediate pass, the result) and about 64 bytes per
+    output position and axis for the 1-D operators' temporary index and weight tables.
+    """
+    _check_fits(input.shape[:2] + tuple(out_sizes), _opmath(input.dtype), input.device, cause, factor=3,
+                extra=64 * sum(out_sizes))
 
 
 def _scale_factors(scale_factor, n: int) -> tuple[float, ...]:
     """``scale_factor`` as ``n`` finite positive floats."""
     def is_number(v):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
+        return (isinstance(v, numbers.Real) or _is_int(v)) and not isinstance(v, (bool, np.bool_))
 
     if is_number(scale_factor):
-        factors = (float(scale_factor),) * n
+        factors = (float(scale_factor),) * n  # also a NumPy integer or a 0-d integer tensor
     elif isinstance(scale_factor, Sequence) and not isinstance(scale_factor, str) and all(map(is_number, scale_factor)):
         if len(scale_factor) != n:
             raise ValueError(f"scale_factor={tuple(scale_factor)} must have {n} entries (one per spatial "

@@ -33,8 +33,16 @@ from typing import NamedTuple
 
 from ._checks import _nonnegative, _positive, _show
 
+IntOrTuple = int | Sequence[int]  # one value per spatial dimension, or one int for all of them
+
 __all__ = [
+    "TorchPadding",
+    "TorchTransposedPadding",
     "TransposedConvConfig",
+    "keras_conv_transpose_output_size",
+    "onnx_conv_transpose_padding",
+    "tf_conv_transpose_padding",
+    "tf_padding",
     "conv_output_size",
     "conv_transpose_output_size",
     "output_padding_for",
@@ -96,7 +104,8 @@ def _span(kernel_size: int, dilation: int) -> int:
 # Public functions.
 
 
-def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
+def conv_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1, padding: IntOrTuple = 0,
+                     dilation: IntOrTuple = 1) -> int | tuple[int, ...]:
     """Output size of a convolution along each dimension.
 
     Args:
@@ -140,7 +149,9 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
     return _result(tuple((b - a) // si + 1 for a, b, si in zip(span, padded, s)), n)
 
 
-def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def pool_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+                     padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
+                     ceil_mode: bool = False) -> int | tuple[int, ...]:
     """Output size of max or average pooling along each dimension.
 
     Args:
@@ -219,7 +230,9 @@ def _pool_size(n: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     return out
 
 
-def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, dilation=1, output_padding=0):
+def conv_transpose_output_size(size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+                               padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
+                               output_padding: IntOrTuple = 0) -> int | tuple[int, ...]:
     """Output size of a transposed convolution along each dimension.
 
     Args:
@@ -268,7 +281,8 @@ def conv_transpose_output_size(size, kernel_size, stride=1, padding=0, dilation=
     return _result(out, n)
 
 
-def output_padding_for(target, size, kernel_size, stride=1, padding=0, dilation=1):
+def output_padding_for(target: IntOrTuple, size: IntOrTuple, kernel_size: IntOrTuple, stride: IntOrTuple = 1,
+                       padding: IntOrTuple = 0, dilation: IntOrTuple = 1) -> int | tuple[int, ...]:
     """The ``output_padding`` that makes a transposed convolution produce ``target``.
 
     A convolution with stride ``s`` maps ``s`` neighbouring input sizes to the
@@ -328,7 +342,8 @@ def output_padding_for(target, size, kernel_size, stride=1, padding=0, dilation=
     return _result(tuple(ops), n)
 
 
-def transposed_conv_configs(in_size, out_size, max_kernel=7, max_stride=4, max_dilation=3):
+def transposed_conv_configs(in_size: IntOrTuple, out_size: IntOrTuple, max_kernel: IntOrTuple = 7,
+                            max_stride: IntOrTuple = 4, max_dilation: IntOrTuple = 3) -> list | tuple[list, ...]:
     """Every transposed convolution (one dimension) that maps ``in_size`` to ``out_size``.
 
     Searches ``1 <= kernel_size <= max_kernel``, ``1 <= stride <= max_stride``,
@@ -348,6 +363,10 @@ def transposed_conv_configs(in_size, out_size, max_kernel=7, max_stride=4, max_d
         A list of :class:`TransposedConvConfig` ``(kernel_size, stride, padding,
         dilation, output_padding)`` sorted in that field order; possibly empty.
         With tuple arguments, a tuple holding one such list per dimension.
+
+    Raises:
+        TypeError: an argument is not an int (or a tuple of ints).
+        ValueError: an argument is not positive, or tuple arguments differ in length.
 
     Matches: ``F.conv_transpose1d(x, w, stride=..., padding=..., output_padding=...,
     dilation=...)``, whose output has ``out_size`` samples for each listed entry.
@@ -420,3 +439,270 @@ def _transposed_size(n: int, k: int, s: int, p: int, d: int) -> int:
 
 def _range(low: int, high: int) -> str:
     return f"{low} to {high}" if low < high else f"only {low}"
+
+
+# ---------------------------------------------------------------------------
+# Other frameworks' padding conventions, converted to PyTorch's arguments.
+
+
+class TorchPadding(NamedTuple):
+    """PyTorch arguments for a TensorFlow-padded convolution or pooling (one entry per spatial dimension).
+
+    ``padding`` goes to the PyTorch call; ``pad``, when not None, is an extra
+    ``F.pad(x, pad)`` to apply first (PyTorch's order: last dimension first,
+    ``(left, right, top, bottom)`` in 2-D), needed when the total padding is odd
+    and TensorFlow puts the extra sample at the end.
+    """
+
+    padding: tuple[int, ...]
+    pad: tuple[int, ...] | None
+
+
+class TorchTransposedPadding(NamedTuple):
+    """PyTorch arguments for another framework's transposed convolution (one entry per spatial dimension).
+
+    Call ``F.conv_transpose2d(x, w, stride=..., dilation=..., padding=padding,
+    output_padding=output_padding)`` and then drop ``crop[i] = (start, end)``
+    samples at the two ends of spatial dimension ``i`` (all zero when PyTorch's
+    symmetric ``padding`` expresses it).
+    """
+
+    padding: tuple[int, ...]
+    output_padding: tuple[int, ...]
+    crop: tuple[tuple[int, int], ...]
+
+
+def tf_padding(size, kernel_size, stride=1, dilation=1, padding="same"):
+    """TensorFlow's and Keras' ``padding="same"``/``"valid"`` for convolution and pooling, in PyTorch's terms.
+
+    ``"same"`` pads so that the output has ``ceil(size / stride)`` samples: the
+    total padding is ``max((ceil(n / s) - 1) * s + d * (k - 1) + 1 - n, 0)``,
+    with ``total // 2`` before and the rest *after*; PyTorch pads both ends
+    equally, so an odd total needs an extra ``F.pad`` of one sample at the end.
+    ``"valid"`` pads nothing.
+
+    Args:
+        size: input size per spatial dimension (an int for one dimension).
+        kernel_size, stride, dilation: ints or one per dimension.
+        padding: ``"same"`` or ``"valid"``.
+
+    Returns:
+        :class:`TorchPadding`: ``padding`` for the PyTorch call and ``pad`` for
+        ``F.pad`` first (None when not needed). For max pooling pad with
+        ``value=-inf``; for average pooling (TensorFlow averages only the real
+        samples) pad the input and a tensor of ones with zeros, pool both with
+        ``padding=0`` and divide.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces ``tf.nn.conv2d(x, w, strides, padding="SAME")``,
+    ``keras.layers.Conv2D(..., padding="same")``, ``tf.nn.max_pool2d`` and
+    ``tf.nn.avg_pool2d`` with ``F.conv2d(F.pad(x, pad), w, stride=stride,
+    padding=padding, dilation=dilation)`` and the pooling recipes above.
+
+    Example:
+        >>> tf_padding((7, 8), 3, stride=2)  # totals 2 and 1: the odd one goes at the end
+        TorchPadding(padding=(1, 0), pad=(0, 1, 0, 0))
+        >>> tf_padding(8, 4)  # total 3
+        TorchPadding(padding=(1,), pad=(0, 1))
+    """
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding={padding!r} is not supported; choose one of 'same', 'valid'")
+    n = _ndim(size=size, kernel_size=kernel_size, stride=stride, dilation=dilation)
+    sizes, ks, ss, _, ds = _conv_arguments(n, size, kernel_size, stride, 0, dilation)
+    if padding == "valid":
+        return TorchPadding((0,) * len(sizes), None)
+    before, after = [], []
+    for m, k, st, d in zip(sizes, ks, ss, ds):
+        total = max((-(-m // st) - 1) * st + _span(k, d) - m, 0)
+        before.append(total // 2)
+        after.append(total - total // 2)
+    if before == after:
+        return TorchPadding(tuple(before), None)
+    pad = tuple(v for b, a in reversed(list(zip(before, after))) for v in (0, a - b))
+    return TorchPadding(tuple(before), pad)
+
+
+def tf_conv_transpose_padding(size, kernel_size, stride=1, dilation=1, padding="same", output_size=None):
+    """TensorFlow's transposed convolution (``padding="same"``/``"valid"``) as PyTorch arguments.
+
+    TensorFlow defines ``tf.nn.conv2d_transpose(x, w, output_shape, strides,
+    padding)`` as the adjoint of the convolution from ``output_size`` to
+    ``size`` with that padding: the full transposed output
+    ``(n - 1) * s + d * (k - 1) + 1`` loses ``total // 2`` samples at the start
+    (``total`` as in :func:`tf_padding`, computed for ``output_size``) and keeps
+    ``output_size`` samples.
+
+    Args:
+        size: input size per spatial dimension.
+        kernel_size, stride, dilation: ints or one per dimension.
+        padding: ``"same"`` or ``"valid"``.
+        output_size: the output size; default ``size * stride`` for ``"same"``
+            and ``(size - 1) * stride + d * (k - 1) + 1`` for ``"valid"``
+            (Keras' sizes without ``output_padding``; see
+            :func:`keras_conv_transpose_output_size` for the others).
+
+    Returns:
+        :class:`TorchTransposedPadding`.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, or an ``output_size`` that
+        the convolution would not map back to ``size``, naming it.
+
+    Reproduces ``tf.nn.conv2d_transpose(x, w, output_shape, strides, padding,
+    dilations)`` and ``keras.layers.Conv2DTranspose(filters, kernel_size,
+    strides, padding, output_padding, dilation_rate)``.
+
+    Example:
+        >>> tf_conv_transpose_padding(4, 3, stride=2)  # output 8: total 1, nothing cut at the start
+        TorchTransposedPadding(padding=(0,), output_padding=(0,), crop=((0, 1),))
+        >>> tf_conv_transpose_padding(4, 4, stride=2)  # total 2: PyTorch's padding=1
+        TorchTransposedPadding(padding=(1,), output_padding=(0,), crop=((0, 0),))
+    """
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding={padding!r} is not supported; choose one of 'same', 'valid'")
+    n = _ndim(size=size, kernel_size=kernel_size, stride=stride, dilation=dilation, output_size=output_size)
+    sizes, ks, ss, _, ds = _conv_arguments(n, size, kernel_size, stride, 0, dilation)
+    if output_size is None:
+        outs = tuple(m * st if padding == "same" else (m - 1) * st + _span(k, d)
+                     for m, k, st, d in zip(sizes, ks, ss, ds))
+    else:
+        outs = _positive(output_size, "output_size", len(sizes))
+    starts = []
+    for m, k, st, d, o in zip(sizes, ks, ss, ds, outs):
+        if padding == "same":
+            back = -(-o // st)
+            total = max((m - 1) * st + _span(k, d) - o, 0)
+        else:
+            back = (o - _span(k, d)) // st + 1 if o >= _span(k, d) else 0
+            total = 0
+        if back != m:
+            raise ValueError(f"output_size={_show(outs)} is not mapped back to size={_show(sizes)} by the "
+                             f"convolution with padding={padding!r} (it gives {back}); TensorFlow refuses it")
+        starts.append(total // 2)
+    return _transposed_from_crop(sizes, ks, ss, ds, starts, outs)
+
+
+def keras_conv_transpose_output_size(size, kernel_size, stride=1, padding="same", output_padding=None, dilation=1):
+    """The output size of Keras' ``Conv2DTranspose`` (Keras 3's ``compute_conv_transpose_output_shape``).
+
+    Without ``output_padding``: ``size * stride`` (``"same"``) or
+    ``size * stride + max(k_eff - stride, 0)`` (``"valid"``), with
+    ``k_eff = d * (k - 1) + 1``. With it: ``(size - 1) * stride + k_eff - 2 * pad
+    + output_padding``, ``pad = k_eff // 2`` for ``"same"`` and 0 for ``"valid"``.
+
+    Args:
+        size, kernel_size, stride, dilation: ints or one per dimension.
+        padding: ``"same"`` or ``"valid"``.
+        output_padding: None, an int or one per dimension.
+
+    Returns:
+        An int for one dimension, else a tuple; pass it to
+        :func:`tf_conv_transpose_padding` as ``output_size``.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces the spatial output shape of ``keras.layers.Conv2DTranspose(...,
+    padding=padding, output_padding=output_padding, dilation_rate=dilation)``.
+
+    Example:
+        >>> keras_conv_transpose_output_size(4, 3, 2, "same"), keras_conv_transpose_output_size(4, 3, 2, "same", 0)
+        (8, 7)
+    """
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding={padding!r} is not supported; choose one of 'same', 'valid'")
+    n = _ndim(size=size, kernel_size=kernel_size, stride=stride, dilation=dilation, output_padding=output_padding)
+    sizes, ks, ss, _, ds = _conv_arguments(n, size, kernel_size, stride, 0, dilation)
+    out = []
+    ops = None if output_padding is None else _nonnegative(output_padding, "output_padding", len(sizes))
+    for i, (m, k, st, d) in enumerate(zip(sizes, ks, ss, ds)):
+        k_eff = _span(k, d)
+        if ops is None:
+            out.append(m * st if padding == "same" else m * st + max(k_eff - st, 0))
+        else:
+            pad = k_eff // 2 if padding == "same" else 0
+            out.append((m - 1) * st + k_eff - 2 * pad + ops[i])
+    return _result(tuple(out), n)
+
+
+def onnx_conv_transpose_padding(size, kernel_size, stride=1, dilation=1, pads=None, output_padding=0,
+                                output_shape=None, auto_pad="NOTSET"):
+    """ONNX ``ConvTranspose`` padding (``pads``, ``output_shape``, ``auto_pad``) as PyTorch arguments.
+
+    From the ONNX specification: the full output ``s * (n - 1) + output_padding
+    + d * (k - 1) + 1`` loses ``pads`` (start, end). With ``output_shape`` or
+    ``auto_pad="SAME_UPPER"``/``"SAME_LOWER"`` (output ``n * s``) the total
+    padding is that full size minus the output, split as ``total // 2`` at the
+    start for ``SAME_UPPER`` and ``total - total // 2`` at the start otherwise.
+
+    Args:
+        size, kernel_size, stride, dilation: ints or one per dimension.
+        pads: ONNX's ``pads``, starts then ends (``auto_pad="NOTSET"`` only).
+        output_padding: int or one per dimension.
+        output_shape: the spatial output shape, or None.
+        auto_pad: ``"NOTSET"``, ``"SAME_UPPER"``, ``"SAME_LOWER"`` or ``"VALID"``.
+
+    Returns:
+        :class:`TorchTransposedPadding`.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces ``ConvTranspose(X, W, strides, dilations, pads, output_padding,
+    output_shape, auto_pad)`` as onnxruntime runs it (see the tests for the
+    reference implementation).
+
+    Example:
+        >>> onnx_conv_transpose_padding(4, 3, 2, auto_pad="SAME_UPPER")  # total 1, at the end
+        TorchTransposedPadding(padding=(0,), output_padding=(0,), crop=((0, 1),))
+        >>> onnx_conv_transpose_padding(4, 3, 2, auto_pad="SAME_LOWER")  # total 1, at the start
+        TorchTransposedPadding(padding=(0,), output_padding=(0,), crop=((1, 0),))
+    """
+    if auto_pad not in ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"):
+        raise ValueError(f"auto_pad={auto_pad!r} is not supported; choose one of 'NOTSET', 'SAME_UPPER', "
+                         "'SAME_LOWER', 'VALID'")
+    n = _ndim(size=size, kernel_size=kernel_size, stride=stride, dilation=dilation, output_padding=output_padding,
+              output_shape=output_shape)
+    sizes, ks, ss, _, ds = _conv_arguments(n, size, kernel_size, stride, 0, dilation)
+    dims = len(sizes)
+    ops = _nonnegative(output_padding, "output_padding", dims)
+    full = tuple((m - 1) * st + o + _span(k, d) for m, k, st, d, o in zip(sizes, ks, ss, ds, ops))
+    if pads is not None and (auto_pad != "NOTSET" or output_shape is not None):
+        raise ValueError(f"pads={pads!r} is ignored with output_shape or auto_pad={auto_pad!r}; give one of them")
+    if output_shape is not None or auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        outs = (_positive(output_shape, "output_shape", dims) if output_shape is not None
+                else tuple(m * st for m, st in zip(sizes, ss)))
+        totals = tuple(f - o for f, o in zip(full, outs))
+        if any(t < 0 for t in totals):
+            raise ValueError(f"output_shape={_show(outs)} is larger than the full output {_show(full)}")
+        starts = [t // 2 if auto_pad == "SAME_UPPER" else t - t // 2 for t in totals]
+    else:
+        p = (0,) * (2 * dims) if pads is None or auto_pad == "VALID" else _nonnegative(pads, "pads", 2 * dims)
+        starts = list(p[:dims])
+        outs = tuple(f - a - b for f, a, b in zip(full, p[:dims], p[dims:]))
+        if any(o < 1 for o in outs):
+            raise ValueError(f"pads={_show(p)} leave an empty output (full size {_show(full)})")
+    return _transposed_from_crop(sizes, ks, ss, ds, starts, outs)
+
+
+def _transposed_from_crop(sizes, ks, ss, ds, starts, outs) -> TorchTransposedPadding:
+    """Samples ``start .. start + out`` of the (zero-extended) full transposed output, as PyTorch arguments.
+
+    PyTorch with ``padding=p, output_padding=op`` returns samples ``p .. full - p + op``:
+    take ``p = min(start, end cut)``, the smallest ``op`` reaching the end, and crop the rest.
+    """
+    padding, output_padding, crop = [], [], []
+    for m, k, st, d, start, out in zip(sizes, ks, ss, ds, starts, outs):
+        full = (m - 1) * st + _span(k, d)
+        p = max(min(start, full - start - out), 0)
+        op = max(start + out - (full - p), 0)
+        if op >= max(st, d):
+            raise ValueError(f"an output of {out} samples starting at {start} reaches {op} samples past the "
+                             f"transposed convolution's full size {full}; PyTorch's output_padding must be "
+                             f"smaller than max(stride, dilation)={max(st, d)}")
+        padding.append(p)
+        output_padding.append(op)
+        crop.append((start - p, full - p + op - start - out))
+    return TorchTransposedPadding(tuple(padding), tuple(output_padding), tuple(crop))

@@ -23,15 +23,18 @@ followed by nearest-neighbour upsampling.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
 
-from ._checks import _nonnegative, _positive, _positive_int, _show, _tensor
+from ._checks import _choice, _groups, _nonnegative, _positive, _positive_int, _show, _tensor
+from .shapes import conv_transpose_output_size
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle", "transposed_to_subpixel", "subpixel_to_transposed", "icnr_",
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "depth_to_space", "space_to_depth", "transposed_to_subpixel",
+           "subpixel_to_transposed", "icnr_",
            "SubpixelWeights", "TransposedWeights"]
 
 
@@ -52,6 +55,11 @@ def pixel_shuffle(input: torch.Tensor, upscale_factor: int) -> torch.Tensor:
 
     Returns:
         A new tensor of shape (*, C, H·r, W·r), on the input's device and dtype.
+
+    Raises:
+        TypeError: ``input`` is not a tensor or ``upscale_factor`` not an int.
+        ValueError: ``upscale_factor < 1``, fewer than 3 dimensions, or channels not
+            divisible by ``upscale_factor**2``.
 
     Matches: ``torch.nn.functional.pixel_shuffle(input, upscale_factor)``.
 
@@ -90,6 +98,11 @@ def pixel_unshuffle(input: torch.Tensor, downscale_factor: int) -> torch.Tensor:
     Returns:
         A new tensor of shape (*, C·r², H, W), on the input's device and dtype.
 
+    Raises:
+        TypeError: ``input`` is not a tensor or ``downscale_factor`` not an int.
+        ValueError: ``downscale_factor < 1``, fewer than 3 dimensions, or a height or
+            width not divisible by ``downscale_factor``.
+
     Matches: ``torch.nn.functional.pixel_unshuffle(input, downscale_factor)``. For an
     input with no elements this returns the documented shape, as PyTorch does on
     CUDA and the meta device; PyTorch's CPU kernel returns such an input in its own
@@ -116,16 +129,107 @@ def pixel_unshuffle(input: torch.Tensor, downscale_factor: int) -> torch.Tensor:
     return out.clone() if r == 1 else out
 
 
-def _shuffle(x: torch.Tensor, sh: int, sw: int) -> torch.Tensor:
-    """Pixel shuffle with ``sh`` phases down and ``sw`` across: (*, C·sh·sw, H, W) → (*, C, H·sh, W·sw).
+def depth_to_space(input: torch.Tensor, block_size: int, mode: str = "DCR") -> torch.Tensor:
+    """TensorFlow's and ONNX's ``DepthToSpace`` on NCHW: (N, C·b², H, W) → (N, C, H·b, W·b).
 
-    ``out[..., c, h·sh + i, w·sw + j] = x[..., c·sh·sw + i·sw + j, h, w]``; no checks.
+    The two orders differ in which channels form a block:
+
+    * ``"DCR"`` (depth-column-row; TensorFlow's ``tf.nn.depth_to_space`` and
+      ONNX's default): ``out[n, c, h·b + i, w·b + j] = input[n, (i·b + j)·C + c, h, w]``:
+      the block position is the *slow* part of the channel index, so the first
+      ``C`` channels fill the top-left pixel of every block.
+    * ``"CRD"`` (column-row-depth; PyTorch's ``pixel_shuffle``):
+      ``out[n, c, h·b + i, w·b + j] = input[n, c·b² + i·b + j, h, w]``.
+
+    A network exported from TensorFlow with DCR cannot use ``F.pixel_shuffle``
+    unchanged: its channels must first be permuted (or the preceding
+    convolution's output channels reordered).
+
+    Args:
+        input: (N, C·b², H, W) tensor, any dtype.
+        block_size: ``b``, a positive int.
+        mode: ``"DCR"`` or ``"CRD"``.
+
+    Returns:
+        (N, C, H·b, W·b), a new tensor on the input's device.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces ONNX ``DepthToSpace(blocksize=b, mode=mode)`` and, for ``"DCR"``,
+    ``tf.nn.depth_to_space(x_nhwc, b)`` (permuted to NCHW); ``"CRD"`` is
+    ``F.pixel_shuffle(input, b)``.
+
+    Example:
+        >>> x = torch.arange(4.0).reshape(1, 4, 1, 1)  # C = 1, b = 2: same for both modes
+        >>> depth_to_space(x, 2)[0, 0].tolist()
+        [[0.0, 1.0], [2.0, 3.0]]
+        >>> x = torch.arange(8.0).reshape(1, 8, 1, 1)  # C = 2
+        >>> depth_to_space(x, 2, "DCR")[0, 0].tolist(), depth_to_space(x, 2, "CRD")[0, 0].tolist()
+        ([[0.0, 2.0], [4.0, 6.0]], [[0.0, 1.0], [2.0, 3.0]])
     """
-    *batch, c, h, w = x.shape
+    b = _positive_int(block_size, "block_size")
+    _choice(mode, "mode", ("DCR", "CRD"))
+    _tensor(input, "input", ndim=4, floating=False)
+    n, c, h, w = input.shape
+    if c % (b * b):
+        raise ValueError(f"input has {c} channels (shape {tuple(input.shape)}), which is not divisible by "
+                         f"block_size**2={b * b}")
+    if mode == "CRD":
+        return _shuffle(input, b, b).clone() if b == 1 else _shuffle(input, b, b)
+    x = input.reshape(n, b, b, c // (b * b), h, w)  # (N, i, j, C, H, W)
+    return x.permute(0, 3, 4, 1, 5, 2).reshape(n, c // (b * b), h * b, w * b)  # (N, C, H, i, W, j)
+
+
+def space_to_depth(input: torch.Tensor, block_size: int) -> torch.Tensor:
+    """TensorFlow's and ONNX's ``SpaceToDepth`` on NCHW: (N, C, H·b, W·b) → (N, C·b², H, W), DCR order.
+
+    ``out[n, (i·b + j)·C + c, h, w] = input[n, c, h·b + i, w·b + j]``: the
+    inverse of ``depth_to_space(·, b, "DCR")``. (PyTorch's
+    ``pixel_unshuffle`` uses the CRD order ``c·b² + i·b + j`` instead.)
+
+    Args:
+        input: (N, C, H·b, W·b) tensor, any dtype.
+        block_size: ``b``, a positive int dividing the height and the width.
+
+    Returns:
+        (N, C·b², H, W), a new tensor on the input's device.
+
+    Raises:
+        ValueError, TypeError: for a bad argument, naming it.
+
+    Reproduces ONNX ``SpaceToDepth(blocksize=b)`` and ``tf.nn.space_to_depth(x_nhwc, b)``.
+
+    Example:
+        >>> x = torch.arange(8.0).reshape(1, 2, 2, 2)
+        >>> space_to_depth(x, 2)[0, :, 0, 0].tolist()  # (i, j) slow, channel fast
+        [0.0, 4.0, 1.0, 5.0, 2.0, 6.0, 3.0, 7.0]
+    """
+    b = _positive_int(block_size, "block_size")
+    _tensor(input, "input", ndim=4, floating=False)
+    n, c, h, w = input.shape
+    if h % b or w % b:
+        raise ValueError(f"input has spatial size (H, W)=({h}, {w}) (shape {tuple(input.shape)}), which is not "
+                         f"divisible by block_size={b} in every dimension")
+    x = input.reshape(n, c, h // b, b, w // b, b)  # (N, C, H, i, W, j)
+    return x.permute(0, 3, 5, 1, 2, 4).reshape(n, c * b * b, h // b, w // b)  # (N, i, j, C, H, W)
+
+
+def _shuffle(x: torch.Tensor, *factors: int) -> torch.Tensor:
+    """Pixel shuffle with one factor per spatial dimension, in any number of them; no checks.
+
+    With factors ``(sh, sw)``: (*, C·sh·sw, H, W) → (*, C, H·sh, W·sw) and
+    ``out[..., c, h·sh + i, w·sw + j] = x[..., c·sh·sw + i·sw + j, h, w]``;
+    one factor (1-D) or three (3-D) are the same with one or three phase indices.
+    """
+    n = len(factors)
+    *batch, c = x.shape[:-n]
+    spatial = x.shape[-n:]
     b = len(batch)
-    x = x.unflatten(-3, (c // (sh * sw), sh, sw))                       # (*, C, i, j, H, W)
-    out = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)         # (*, C, H, i, W, j)
-    return out.reshape(*batch, c // (sh * sw), h * sh, w * sw)
+    x = x.unflatten(b, (c // math.prod(factors), *factors))                # (*, C, i, j, H, W)
+    phases_and_sizes = [a for i in range(n) for a in (b + 1 + n + i, b + 1 + i)]
+    out = x.permute(*range(b), b, *phases_and_sizes)                          # (*, C, H, i, W, j)
+    return out.reshape(*batch, c // math.prod(factors), *(m * f for m, f in zip(spatial, factors)))
 
 
 def _at_least_3d(input, op: str) -> None:
@@ -152,8 +256,8 @@ class SubpixelWeights(NamedTuple):
     crop: tuple[int, int]
 
 
-def transposed_to_subpixel(weight: torch.Tensor, stride, padding=0, output_padding=0,
-                           groups: int = 1) -> SubpixelWeights:
+def transposed_to_subpixel(weight: torch.Tensor, stride: int | Sequence[int], padding: int | Sequence[int] = 0,
+                           output_padding: int | Sequence[int] = 0, groups: int | Sequence[int] = 1) -> SubpixelWeights:
     """Rewrite a transposed convolution (dilation 1) as convolution, then pixel shuffle, then a crop.
 
     Along one axis (stride ``s``, kernel ``k``, padding ``p``, output padding
@@ -191,6 +295,12 @@ def transposed_to_subpixel(weight: torch.Tensor, stride, padding=0, output_paddi
         negative), and the ``(top, left)`` crop. A bias ``b`` of the transposed
         convolution becomes ``b.repeat_interleave(sH·sW)``.
 
+    Raises:
+        TypeError: ``weight`` is not a floating-point tensor, or an argument not an int
+            (or a sequence of ints; ``groups`` may be a one-element sequence).
+        ValueError: ``weight`` is not 4-D, an argument is out of range,
+            ``output_padding >= stride``, or ``groups`` does not divide ``C_in``.
+
     Matches: ``F.conv_transpose2d(x, weight, bias, stride, padding, output_padding, groups)``
     equals ``_shuffle(F.conv2d(F.pad(x, (left, right, top, bottom)), sub.weight, bias.repeat_interleave(sH·sW),
     groups=groups), sH, sW)`` cropped as above (``pixel_shuffle`` when ``sH == sW``).
@@ -212,10 +322,7 @@ def transposed_to_subpixel(weight: torch.Tensor, stride, padding=0, output_paddi
     if any(op >= s for op, s in zip(output_padding, stride)):
         raise ValueError(f"output_padding={_show(output_padding)} must be smaller than stride={_show(stride)} "
                          "in every dimension (dilation is 1 in the sub-pixel form)")
-    groups = _positive(groups, "groups", 1)[0]
-    if weight.shape[0] % groups:
-        raise ValueError(f"weight has {weight.shape[0]} input channels (dimension 0 of shape {tuple(weight.shape)}), "
-                         f"which is not divisible by groups={groups}")
+    groups = _groups(groups, {f"the input channels weight.shape[0]": weight.shape[0]}, sequence=True)
     return _subpixel_weights(weight, stride, padding, output_padding, groups)
 
 
@@ -226,51 +333,65 @@ def _phase_geometry(k: int, s: int, p: int, op: int) -> tuple[int, tuple[int, in
 
 
 def _subpixel_weights(weight, stride, padding, output_padding, groups) -> SubpixelWeights:
-    """:func:`transposed_to_subpixel` without the checks (arguments as 2-tuples of ints)."""
-    c_in, c_out_g, kh, kw = weight.shape
-    (sh, sw), (ph, pw), (oh, ow) = stride, padding, output_padding
-    mh, pad_h, crop_h = _phase_geometry(kh, sh, ph, oh)
-    mw, pad_w, crop_w = _phase_geometry(kw, sw, pw, ow)
-    if (mh * sh, mw * sw) != (kh, kw):
-        weight = F.pad(weight, (0, mw * sw - kw, 0, mh * sh - kh))       # taps past k are zero
-    # tap t = m·s + φ: split each kernel axis into (m, φ), flip m (j = M − 1 − m),
-    # and move the phases next to the output channel: (g, C_out/g, φh, φw, C_in/g, j_h, j_w).
-    w = weight.reshape(groups, c_in // groups, c_out_g, mh, sh, mw, sw).flip(3, 5)
-    w = w.permute(0, 2, 4, 6, 1, 3, 5).reshape(groups * c_out_g * sh * sw, c_in // groups, mh, mw)
-    return SubpixelWeights(w, (pad_h, pad_w), (crop_h, crop_w))
+    """:func:`transposed_to_subpixel` without the checks, in 1, 2 or 3 spatial dimensions.
 
-
-def _conv_transpose2d_subpixel(input, weight, bias, stride, padding, output_padding, groups):
-    """``F.conv_transpose2d`` (dilation 1) as low-resolution convolution, pixel shuffle, crop.
-
-    Arguments are already checked by ``conv_transpose2d``: stride, padding and
-    output_padding are 2-tuples of ints; ``input`` is (C_in, H, W) or (N, C_in, H, W).
+    ``weight`` is (C_in, C_out/groups, *kernel_size); stride, padding and
+    output_padding are tuples of ints, one per spatial dimension.
     """
-    x = input.unsqueeze(0) if input.dim() == 3 else input
-    (sh, sw), (ph, pw), (oh, ow) = stride, padding, output_padding
+    c_in, c_out_g, *kernel = weight.shape
+    n = len(kernel)
+    geometry = [_phase_geometry(k, s, p, op) for k, s, p, op in zip(kernel, stride, padding, output_padding)]
+    taps = [m for m, _, _ in geometry]
+    extra = [m * s - k for m, s, k in zip(taps, stride, kernel)]
+    if any(extra):
+        weight = F.pad(weight, [a for e in reversed(extra) for a in (0, e)])  # taps past k are zero
+    # tap t = m·s + φ: split each kernel axis into (m, φ), flip m (j = M − 1 − m),
+    # and move the phases next to the output channel: (g, C_out/g, φh, φw, C_in/g, j_h, j_w) in 2-D.
+    split = [a for m, s in zip(taps, stride) for a in (m, s)]
+    w = weight.reshape(groups, c_in // groups, c_out_g, *split).flip(*[3 + 2 * i for i in range(n)])
+    w = w.permute(0, 2, *[4 + 2 * i for i in range(n)], 1, *[3 + 2 * i for i in range(n)])
+    w = w.reshape(groups * c_out_g * math.prod(stride), c_in // groups, *taps)
+    return SubpixelWeights(w, tuple(pad for _, pad, _ in geometry), tuple(crop for _, _, crop in geometry))
+
+
+def _conv_transpose_subpixel(input, weight, bias, stride, padding, output_padding, groups):
+    """``F.conv_transpose{1,2,3}d`` (dilation 1) as low-resolution convolution, pixel shuffle, crop.
+
+    Arguments are already checked by ``conv_transpose{1,2,3}d``: stride, padding and
+    output_padding are tuples of ints, one per spatial dimension; ``input`` is
+    (C_in, *spatial) or (N, C_in, *spatial).
+    """
+    n = weight.dim() - 2
+    batched = input.dim() == n + 2
+    x = input if batched else input.unsqueeze(0)
     sub = _subpixel_weights(weight, stride, padding, output_padding, groups)
-    b = None if bias is None else bias.repeat_interleave(sh * sw)
-    low = _conv2d_padded(x, sub.weight, b, sub.padding, groups)
-    high = _shuffle(low, sh, sw)
-    h_out = (x.shape[-2] - 1) * sh - 2 * ph + weight.shape[-2] + oh
-    w_out = (x.shape[-1] - 1) * sw - 2 * pw + weight.shape[-1] + ow
-    (top, left) = sub.crop
-    out = high[..., top:top + h_out, left:left + w_out].contiguous()  # like PyTorch's; a copy only if cropped
-    return out.squeeze(0) if input.dim() == 3 else out
+    b = None if bias is None else bias.repeat_interleave(math.prod(stride))
+    low = _conv_padded(x, sub.weight, b, sub.padding, groups)
+    high = _shuffle(low, *stride)
+    out_size = conv_transpose_output_size(tuple(x.shape[2:]), tuple(weight.shape[2:]), stride, padding, 1,
+                                          output_padding)
+    crop = tuple(slice(c, c + m) for c, m in zip(sub.crop, out_size))
+    out = high[(..., *crop)].contiguous()  # like PyTorch's; a copy only if cropped
+    return out if batched else out.squeeze(0)
 
 
-def _conv2d_padded(x, weight, bias, padding, groups):
-    """``F.conv2d`` after ``((top, bottom), (left, right))`` padding that may be asymmetric or negative.
+_conv_transpose2d_subpixel = _conv_transpose_subpixel  # the name under which the 2-D tests know it
 
-    The symmetric, non-negative part goes to ``F.conv2d`` (no copy of the input);
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def _conv_padded(x, weight, bias, padding, groups):
+    """``F.conv{1,2,3}d`` after ``((before, after), ...)`` padding per dimension, maybe asymmetric or negative.
+
+    The symmetric, non-negative part goes to the convolution (no copy of the input);
     only the remainder goes through ``F.pad``.
     """
-    (top, bottom), (left, right) = padding
-    ph, pw = max(0, min(top, bottom)), max(0, min(left, right))
-    rest = (left - pw, right - pw, top - ph, bottom - ph)
+    both = [max(0, min(lo, hi)) for lo, hi in padding]
+    rest = [r for (lo, hi), p in zip(reversed(padding), reversed(both)) for r in (lo - p, hi - p)]
     if any(rest):
         x = F.pad(x, rest)
-    return F.conv2d(x, weight, bias, padding=(ph, pw), groups=groups)
+    return _CONV[len(padding)](x, weight, bias, padding=tuple(both), groups=groups)
+
 
 
 # --------------------------------------------------------------------------- sub-pixel → transposed
@@ -284,7 +405,8 @@ class TransposedWeights(NamedTuple):
     output_padding: tuple[int, int]
 
 
-def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0, groups: int = 1) -> TransposedWeights:
+def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding: int | Sequence[int] = 0,
+                           groups: int | Sequence[int] = 1) -> TransposedWeights:
     """Rewrite a sub-pixel layer (stride-1 convolution, then ``pixel_shuffle(r)``) as one transposed convolution.
 
     Running the derivation of :func:`transposed_to_subpixel` backwards: a
@@ -313,6 +435,12 @@ def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0,
         carries over only if it is the same on the ``r²`` phases of each
         channel: then it is ``bias[::r²]``.
 
+    Raises:
+        TypeError: ``weight`` is not a floating-point tensor, or an argument not an int
+            (or a sequence of ints; ``groups`` may be a one-element sequence).
+        ValueError: ``weight`` is not 4-D, an argument is out of range, the output channels
+            are not divisible by ``groups * upscale_factor**2``, or ``padding > K - 1``.
+
     Matches: ``pixel_shuffle(F.conv2d(x, weight, padding=padding, groups=groups), r)``
     equals ``F.conv_transpose2d(x, t.weight, None, t.stride, t.padding, t.output_padding, groups)``.
 
@@ -328,7 +456,7 @@ def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0,
     _tensor(weight, "weight", ndim=4)
     r = _positive_int(upscale_factor, "upscale_factor")
     padding = _nonnegative(padding, "padding")
-    groups = _positive(groups, "groups", 1)[0]
+    groups = _groups(groups, {"the output channels weight.shape[0]": weight.shape[0]}, sequence=True)
     c, c_in_g, kh, kw = weight.shape
     if c % (groups * r * r):
         raise ValueError(f"weight has {c} output channels (dimension 0 of shape {tuple(weight.shape)}), which is not "
@@ -345,7 +473,7 @@ def subpixel_to_transposed(weight: torch.Tensor, upscale_factor: int, padding=0,
 # --------------------------------------------------------------------------- ICNR
 
 def icnr_(weight: torch.Tensor, upscale_factor: int,
-          init: Callable[[torch.Tensor], torch.Tensor] = torch.nn.init.kaiming_normal_) -> torch.Tensor:
+          init: Callable[[torch.Tensor], torch.Tensor | None] = torch.nn.init.kaiming_normal_) -> torch.Tensor:
     """Fill a sub-pixel weight in place with ICNR, so that the layer starts as convolution + nearest upsampling.
 
     ICNR (Aitken et al. 2017, "Checkerboard artifact free sub-pixel
@@ -357,15 +485,24 @@ def icnr_(weight: torch.Tensor, upscale_factor: int,
     and the layer has no checkerboard pattern at initialization.
 
     Args:
-        weight: a convolution weight, (C_out, C_in/groups, kH, kW), with C_out
+        weight: a floating-point convolution weight, (C_out, C_in/groups, kH, kW), with C_out
             divisible by ``r²``; overwritten.
         upscale_factor: ``r``, the pixel-shuffle factor that follows the convolution.
-        init: an in-place initializer applied to the sub-kernel (default
-            ``torch.nn.init.kaiming_normal_``, whose fan-in is the same for the
-            sub-kernel and the full kernel).
+        init: an initializer for the sub-kernel: either in place (it fills the
+            tensor it is given, like ``torch.nn.init.kaiming_normal_``, the
+            default, whose fan-in is the same for the sub-kernel and the full
+            kernel), or out of place (it returns a new tensor of the sub-kernel's
+            shape, which is then used).
 
     Returns:
         ``weight`` itself.
+
+    Raises:
+        TypeError: ``weight`` is not a 4-D floating-point tensor, ``upscale_factor`` is not an
+            int, ``init`` is not callable, or ``init`` returns something other than a tensor or None.
+        ValueError: ``upscale_factor < 1``; C_out is not divisible by ``r²``; ``init`` returns a
+            tensor of another shape, or leaves the sub-kernel unfilled (NaN: it was given
+            a NaN-filled tensor, so an initializer that neither fills it nor returns a result is caught).
 
     Matches: ``F.pixel_shuffle(F.conv2d(x, weight), r)`` equals
     ``F.interpolate(F.conv2d(x, weight[::r*r]), scale_factor=r, mode="nearest")``
@@ -380,16 +517,30 @@ def icnr_(weight: torch.Tensor, upscale_factor: int,
         True
         >>> torch.allclose(y, F.interpolate(F.conv2d(x, w[::4]), scale_factor=2, mode="nearest"))
         True
+        >>> w = icnr_(torch.empty(4, 1, 1, 1), 2, init=lambda t: torch.ones_like(t))  # out of place
+        >>> w.flatten().tolist()
+        [1.0, 1.0, 1.0, 1.0]
     """
     _tensor(weight, "weight", ndim=4)
     r = _positive_int(upscale_factor, "upscale_factor")
     if not callable(init):
-        raise TypeError(f"init={init!r} must be a callable that fills a tensor in place")
+        raise TypeError(f"init={init!r} must be a callable that fills a tensor in place or returns a new one")
     if weight.shape[0] % (r * r):
         raise ValueError(f"weight has {weight.shape[0]} output channels (dimension 0 of shape {tuple(weight.shape)}), "
                          f"which is not divisible by upscale_factor**2={r * r}")
     with torch.no_grad():
-        sub = weight.new_empty((weight.shape[0] // (r * r), *weight.shape[1:]))
-        init(sub)
+        sub = weight.new_full((weight.shape[0] // (r * r), *weight.shape[1:]), float("nan"))
+        result = init(sub)
+        if result is not None and not isinstance(result, torch.Tensor):
+            raise TypeError(f"init returned a {type(result).__name__}; it must fill its argument in place "
+                            "(and return it or None) or return a new tensor")
+        if result is not None:
+            if result.shape != sub.shape:
+                raise ValueError(f"init returned a tensor of shape {tuple(result.shape)}; the sub-kernel it was given "
+                                 f"has shape {tuple(sub.shape)}")
+            sub = result
+        if bool(sub.isnan().any()):
+            raise ValueError("init left the sub-kernel unfilled (it still holds the NaN it was given): it must fill "
+                             "its argument in place or return a new tensor")
         weight.copy_(sub.repeat_interleave(r * r, dim=0))
     return weight

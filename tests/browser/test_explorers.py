@@ -1,0 +1,340 @@
+"""The explorers of book/explorers.md, driven through their controls in headless Chromium.
+
+Each test opens the built page, sets the explorer's form fields one configuration
+after another (as a reader would, with input/change events), reads what the
+explorer then displays, and compares it with what the `upsampling` package
+computes for the same configuration:
+
+* transposed convolution: whether PyTorch's rules refuse it (and for which reason),
+  the output size and its terms, the overlap count of every output pixel in 2-D and
+  1-D (``upsampling.artifacts.overlap_map``), and the output pixels that the current
+  input pixel writes (``upsampling.conv_transpose2d`` of a one-hot input), in both views;
+* interpolation: the output size and the weights shown for every output pixel (a row
+  of ``upsampling.interpolation_matrix``), as numbers and as the displayed 4-decimal text;
+* pixel shuffle: the source of every output pixel (``upsampling.pixel_shuffle`` of
+  0, 1, 2, ... for CRD; the reshape and transpose of ONNX's DepthToSpace definition for DCR);
+* convolution as a matrix: for every output pixel its row of C and for every input
+  pixel its column, with the kernel tap of each entry (``upsampling.conv_matrix``).
+
+Agreement must be 100 %; a script error on the page fails too. Self-contained: it
+needs only the fixtures of tests/browser/conftest.py and a built book.
+"""
+
+import itertools
+import math
+
+import pytest
+import torch
+
+import upsampling
+from upsampling import shapes
+from upsampling.artifacts import overlap_map
+
+PAGE = "book/explorers.html"
+
+# The grids (sizes reported in the tests' failure messages and in the project notes).
+TRANSPOSED_GRID = list(itertools.product(range(1, 5), range(1, 5), range(1, 4), range(0, 4), range(1, 4), range(0, 3)))
+INTERP_SCALES = [0.25, 0.5, 0.6, 0.75, 1.0, 1.25, 1.5, 1.7, 2.0, 2.5, 3.0, 4.0]
+INTERP_VARIANTS = ([("nearest", False, False, rc) for rc in (False, True)]
+                   + [("nearest-exact", False, False, rc) for rc in (False, True)]
+                   + [("area", False, False, False)]
+                   + [(m, ac, aa, rc) for m in ("linear", "cubic") for ac in (False, True) for aa in (False, True)
+                      for rc in (False, True)])
+INTERP_GRID = [(m, n, sf, ac, aa, rc) for (m, ac, aa, rc) in INTERP_VARIANTS for n in range(1, 9) for sf in INTERP_SCALES]
+SHUFFLE_GRID = list(itertools.product(range(1, 5), range(1, 4), range(1, 4), range(1, 4), ("CRD", "DCR")))
+MATRIX_GRID = list(itertools.product(range(1, 7), range(1, 5), range(1, 4), range(0, 3), range(1, 3)))
+
+# In-page driver: set a field as a reader would and let the explorer redraw.
+SET = """() => {
+window.__set = (root, name, value) => {
+  const el = root.querySelector(`[name="${name}"]`);
+  if (!el) throw new Error("no control " + name);
+  if (el.type === "checkbox") {
+    if (el.checked !== value) { el.checked = value; el.dispatchEvent(new Event("change", {bubbles: true})); }
+  } else if (el.value !== String(value)) {
+    el.value = String(value);
+    el.dispatchEvent(new Event(el.tagName === "SELECT" ? "change" : "input", {bubbles: true}));
+  }
+};
+}"""
+
+
+@pytest.fixture
+def explorer_page(browser, base_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    # Chromium asks every new site for /favicon.ico, which the book does not have: not a page error.
+    page.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
+            and errors.append(f"console: {m.text} at {m.location.get('url')}"))
+    page.goto(f"{base_url}/{PAGE}", wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('div.explorer[data-ready]').length === 4")
+    page.evaluate(SET)
+    yield page
+    assert not errors, errors
+    page.close()
+
+
+def _report(bad, total, what):
+    assert not bad, f"{what}: {len(bad)} of {total} configurations disagree with the package, e.g. {bad[:3]}"
+
+
+# --------------------------------------------------------------------------- transposed convolution
+
+
+def _transposed_expected(i, k, s, p, d, op):
+    try:
+        o = shapes.conv_transpose_output_size(i, k, s, p, d, op)
+    except ValueError as e:
+        return {"refused": "output_padding" if "output_padding=" in str(e).split(" must")[0] else "size"}
+    counts = overlap_map((i, i), k, s, p, op, d).flatten().tolist()
+    counts1d = overlap_map(i, k, s, p, op, d).tolist()
+    onehots = torch.eye(i * i, dtype=torch.float64).reshape(i * i, 1, i, i)
+    y = upsampling.conv_transpose2d(onehots, torch.ones(1, 1, k, k, dtype=torch.float64), stride=s, padding=p,
+                                    output_padding=op, dilation=d)
+    stamps = [(y[a, 0].flatten() != 0).nonzero().flatten().tolist() for a in range(i * i)]
+    terms = [(i - 1) * s, 2 * p, d * (k - 1), op, 1]  # shown as (i-1)s - 2p + d(k-1) + op + 1
+    return {"o": o, "counts": counts, "counts1d": counts1d, "stamps": stamps, "terms": terms}
+
+
+TRANSPOSED_READ = """
+([grid, view]) => {
+  const root = document.querySelector('div.explorer[data-kind="transposed"]');
+  __set(root, "view", view);
+  const out = [];
+  for (const [i, k, s, p, d, op] of grid) {
+    for (const [name, v] of [["i", i], ["k", k], ["s", s], ["p", p], ["d", d], ["op", op]]) __set(root, name, v);
+    const steps = i <= 2 ? [...Array(i * i).keys()] : [0, i + 1, i * i - 1];
+    const refused = root.querySelector("[data-refused]");
+    if (refused) { out.push({refused: refused.dataset.refused}); continue; }
+    const r = {o: Number(root.querySelector("[data-out-size]").textContent), stamps: {},
+               terms: [...root.querySelectorAll("[data-term]")].map(t => Number(t.textContent))};
+    for (const step of steps) {
+      __set(root, "step", step);
+      const cells = [...root.querySelectorAll("[data-count]")];
+      r.counts = cells.map(c => Number(c.nextElementSibling.textContent));
+      r.stamps[step] = cells.flatMap((c, q) => c.dataset.stamp === "1" ? [q] : []);
+    }
+    r.counts1d = [...root.querySelectorAll("[data-count1d]")].map(c => Number(c.nextElementSibling.textContent));
+    __set(root, "step", 0);
+    out.push(r);
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("view", ["scatter", "zero"])
+def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
+    shown = explorer_page.evaluate(TRANSPOSED_READ, [TRANSPOSED_GRID, view])
+    bad = []
+    for config, got in zip(TRANSPOSED_GRID, shown):
+        want = _transposed_expected(*config)
+        if "refused" in want or "refused" in got:
+            if want.get("refused") != got.get("refused"):
+                bad.append((config, want.get("refused", want.get("o")), got))
+            continue
+        problems = [key for key in ("o", "counts", "counts1d", "terms") if got[key] != want[key]]
+        problems += [f"stamp {step}" for step, cells in got["stamps"].items() if cells != want["stamps"][int(step)]]
+        if problems:
+            bad.append((config, problems))
+    assert len(shown) == len(TRANSPOSED_GRID)
+    _report(bad, len(TRANSPOSED_GRID), f"transposed explorer ({view} view)")
+
+
+# --------------------------------------------------------------------------- interpolation
+
+
+def _interp_expected(mode, n, sf, ac, aa, rc):
+    o = math.floor(n * sf)
+    if o < 1:
+        return {"refused": "size"}
+    scale_factor = None if (mode == "area" or rc or ac) else sf
+    kwargs = {"align_corners": ac, "antialias": aa} if mode in ("linear", "cubic") else {}
+    matrix = upsampling.interpolation_matrix(n, o, mode, scale_factor=scale_factor, **kwargs)
+    return {"o": o, "rows": matrix.tolist()}
+
+
+INTERP_READ = """
+(grid) => {
+  const root = document.querySelector('div.explorer[data-kind="interpolation"]');
+  const out = [];
+  for (const [mode, n, sf, ac, aa, rc] of grid) {
+    for (const [name, v] of [["mode", mode], ["ac", ac], ["aa", aa], ["rc", rc], ["n", n], ["sf", sf]]) __set(root, name, v);
+    const refused = root.querySelector("[data-refused]");
+    if (refused) { out.push({refused: refused.dataset.refused}); continue; }
+    const o = Number(root.querySelector("[data-out-size]").textContent);
+    const rows = [];
+    for (let j = 0; j < o; j++) {
+      __set(root, "j", j);
+      rows.push([...root.querySelectorAll("[data-w-index]")].map(w =>
+        [Number(w.dataset.wIndex), Number(w.dataset.w), Number(w.textContent.split(":")[1])]));
+    }
+    out.push({o, rows});
+  }
+  return out;
+}
+"""
+
+
+def test_interpolation_explorer_agrees_with_the_package(explorer_page):
+    shown = explorer_page.evaluate(INTERP_READ, INTERP_GRID)
+    bad, rows_checked = [], 0
+    for config, got in zip(INTERP_GRID, shown):
+        want = _interp_expected(*config)
+        if "refused" in want or "refused" in got:
+            if want.get("refused") != got.get("refused"):
+                bad.append((config, want, got))
+            continue
+        if got["o"] != want["o"]:
+            bad.append((config, "output size", got["o"], want["o"]))
+            continue
+        for j, (row, entries) in enumerate(zip(want["rows"], got["rows"])):
+            rows_checked += 1
+            value = [0.0] * len(row)
+            text = [0.0] * len(row)
+            for index, w, shown_text in entries:
+                value[index] += w
+                text[index] += shown_text
+            if any(abs(a - b) > 1e-9 for a, b in zip(value, row)) or any(abs(a - b) > 5.1e-5 for a, b in zip(text, row)):
+                bad.append((config, f"output pixel {j}", entries, row))
+                break
+            if sorted(index for index, _, _ in entries) != [q for q, w in enumerate(row) if w != 0]:
+                bad.append((config, f"output pixel {j}: shown taps differ", entries, row))
+                break
+    assert len(shown) == len(INTERP_GRID) and rows_checked > 0
+    _report(bad, len(INTERP_GRID), f"interpolation explorer ({rows_checked} output pixels)")
+
+
+# --------------------------------------------------------------------------- pixel shuffle
+
+
+def _shuffle_expected(r, c, h, w, order):
+    cin = c * r * r
+    numbers = torch.arange(cin * h * w).reshape(1, cin, h, w)
+    if order == "CRD":
+        out = upsampling.pixel_shuffle(numbers, r)
+    else:  # ONNX DepthToSpace, mode="DCR": reshape (N, r, r, C, H, W), transpose (0, 3, 4, 1, 5, 2), reshape
+        out = numbers.reshape(1, r, r, c, h, w).permute(0, 3, 4, 1, 5, 2).reshape(1, c, h * r, w * r)
+    sources = []
+    for v in out.flatten().tolist():
+        ch, rest = divmod(v, h * w)
+        sources.append(f"{ch},{rest // w},{rest % w}")
+    return sources
+
+
+SHUFFLE_READ = """
+(grid) => {
+  const root = document.querySelector('div.explorer[data-kind="shuffle"]');
+  return grid.map(([r, c, h, w, order]) => {
+    for (const [name, v] of [["r", r], ["c", c], ["h", h], ["w", w], ["order", order]]) __set(root, name, v);
+    const cells = [...root.querySelectorAll("[data-src]")];
+    const last = cells[cells.length - 1];
+    last.dispatchEvent(new FocusEvent("focusin", {bubbles: true}));
+    return {src: cells.map(e => e.dataset.src), picked: root.querySelector(".ex-pick").textContent,
+            lit: [...root.querySelectorAll("[data-in].ex-sel")].map(e => e.dataset.in)};
+  });
+}
+"""
+
+
+def test_shuffle_explorer_agrees_with_the_package(explorer_page):
+    shown = explorer_page.evaluate(SHUFFLE_READ, SHUFFLE_GRID)
+    bad = []
+    for config, got in zip(SHUFFLE_GRID, shown):
+        want = _shuffle_expected(*config)
+        ch, y, x = want[-1].split(",")
+        if got["src"] != want or got["lit"] != [want[-1]] or f"channel {ch} at ({y}, {x})" not in got["picked"]:
+            bad.append((config, got, want))
+    assert len(shown) == len(SHUFFLE_GRID)
+    _report(bad, len(SHUFFLE_GRID), "pixel-shuffle explorer")
+
+
+# --------------------------------------------------------------------------- convolution as a matrix
+
+
+def _matrix_expected(n, k, s, p, d):
+    try:
+        o = shapes.conv_output_size(n, k, s, p, d)
+    except ValueError:
+        return {"refused": "size"}
+    weight = torch.arange(1.0, k * k + 1, dtype=torch.float64).reshape(1, 1, k, k)
+    c = upsampling.conv_matrix((1, n, n), weight, s, p, d).to_dense()
+    rows = [[(col, int(c[r, col])) for col in range(n * n) if c[r, col] != 0] for r in range(o * o)]
+    cols = [[(r, int(c[r, col])) for r in range(o * o) if c[r, col] != 0] for col in range(n * n)]
+    return {"o": o, "rows": rows, "cols": cols}
+
+
+MATRIX_READ = """
+(grid) => {
+  const root = document.querySelector('div.explorer[data-kind="matrix"]');
+  const point = (id) => root.querySelector(`[data-pick="${id}"]`).dispatchEvent(new FocusEvent("focusin", {bubbles: true}));
+  const listed = (attr) => [...root.querySelectorAll(`.ex-row [data-${attr}]`)].map(e => [Number(e.dataset[attr]), Number(e.dataset.tap)]);
+  const lit = (prefix) => [...root.querySelectorAll(`[data-pick^="${prefix}"] rect.ex-hit`)].map(e => Number(e.parentElement.dataset.pick.slice(1)));
+  return grid.map(([n, k, s, p, d]) => {
+    for (const [name, v] of [["n", n], ["k", k], ["s", s], ["p", p], ["d", d]]) __set(root, name, v);
+    const refused = root.querySelector("[data-refused]");
+    if (refused) return {refused: refused.dataset.refused};
+    const o = Math.sqrt(root.querySelectorAll('[data-pick^="o"]').length);
+    const rows = [], cols = [], litIn = [], litOut = [], matrixRows = [];
+    for (let q = 0; q < o * o; q++) {
+      point("o" + q);
+      rows.push(listed("col"));
+      litIn.push(lit("i"));
+      matrixRows.push([...root.querySelectorAll(".ex-nz.ex-hit")].map(e => Number(e.dataset.c)));
+    }
+    for (let q = 0; q < n * n; q++) {
+      point("i" + q);
+      cols.push(listed("row"));
+      litOut.push(lit("o"));
+    }
+    return {o, rows, cols, litIn, litOut, matrixRows};
+  });
+}
+"""
+
+
+def test_matrix_explorer_agrees_with_the_package(explorer_page):
+    shown = explorer_page.evaluate(MATRIX_READ, MATRIX_GRID)
+    bad = []
+    for config, got in zip(MATRIX_GRID, shown):
+        want = _matrix_expected(*config)
+        if "refused" in want or "refused" in got:
+            if want.get("refused") != got.get("refused"):
+                bad.append((config, want.get("refused", "valid"), got.get("refused", "valid")))
+            continue
+        rows = [[tuple(e) for e in r] for r in got["rows"]]
+        cols = [[tuple(e) for e in c] for c in got["cols"]]
+        if got["o"] != want["o"] or rows != want["rows"] or cols != want["cols"]:
+            bad.append((config, "entries"))
+        elif [sorted(x) for x in got["litIn"]] != [[c for c, _ in r] for r in want["rows"]]:
+            bad.append((config, "highlighted input pixels"))
+        elif [sorted(x) for x in got["litOut"]] != [[r for r, _ in c] for c in want["cols"]]:
+            bad.append((config, "highlighted output pixels"))
+        elif [sorted(x) for x in got["matrixRows"]] != [[c for c, _ in r] for r in want["rows"]]:
+            bad.append((config, "highlighted matrix row"))
+    assert len(shown) == len(MATRIX_GRID)
+    _report(bad, len(MATRIX_GRID), "conv-as-matrix explorer")
+
+
+# --------------------------------------------------------------------------- state in the address
+
+
+def test_a_link_reproduces_the_configuration(browser, base_url):
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(f"{base_url}/{PAGE}?t.i=2&t.k=4&t.s=2&t.p=1&t.view=zero&ps.order=DCR&cm.sel=i3", wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('div.explorer[data-ready]').length === 4")
+    root = page.locator('div.explorer[data-kind="transposed"]')
+    assert root.locator("[name=k]").input_value() == "4"
+    assert root.locator("[name=view]").input_value() == "zero"
+    assert int(root.locator("[data-out-size]").text_content()) == shapes.conv_transpose_output_size(2, 4, 2, 1)
+    assert page.locator('div.explorer[data-kind="shuffle"] [name=order]').input_value() == "DCR"
+    assert page.locator('div.explorer[data-kind="matrix"] [name=sel]').input_value() == "i3"
+    page.evaluate(SET)
+    page.evaluate("""() => __set(document.querySelector('div.explorer[data-kind="transposed"]'), "s", 3)""")
+    page.wait_for_function("() => location.search.includes('t.s=3')")
+    assert "t.k=4" in page.url and "ps.order=DCR" in page.url
+    # usable on a phone: no explorer is wider than the 390 px viewport
+    widths = page.evaluate("() => [...document.querySelectorAll('div.explorer')].map(e => e.getBoundingClientRect().right)")
+    assert max(widths) <= 390, widths
+    page.close()
