@@ -17,7 +17,7 @@ COLAB  := .venv-colab
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
-        chromium execute serve clean compat animations
+        chromium execute serve clean compat animations mutation
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -27,6 +27,7 @@ help:
 	@echo "make book-student   the book without solutions, into _build/student/html"
 	@echo "make animations  redraw the animated SVGs of book/_static/animations from the package"
 	@echo "make pdf      the whole book as a PDF (installs TeX from Debian's packages if missing)"
+	@echo "make mutation  can the checks fail? tests and chapters against tools/mutants.py (MUTANTS=id1,id2 for some)"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +91,12 @@ pdf: $(STAMP)
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); }
 	$(BIN)/jupyter-book build . --builder pdflatex
 	@echo "_build/latex/book.pdf"
+
+# Mutation testing (not part of `make test`: over an hour on two cores): every mutant of
+# tools/mutants.py, in a temporary copy, against the package tests and the chapters that rebuild
+# the mutated operator. Fails when the tests kill fewer than 95 % of the non-equivalent mutants.
+mutation: $(STAMP)
+	$(BIN)/python tools/mutation.py $(if $(MUTANTS),--mutants $(MUTANTS))
 
 # The gallery's animated SVGs, drawn from the package (tests/test_animations.py fails when one is stale).
 animations: $(STAMP)

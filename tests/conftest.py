@@ -55,11 +55,24 @@ def full_precision_float32():
     torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
 
 
-def raises(fn) -> bool:
-    """Whether ``fn()`` is refused: a ValueError (ours) or a RuntimeError (PyTorch's)."""
+def refused(fn) -> bool:
+    """Whether our ``fn()`` refuses its arguments, as the package promises: with a ValueError or TypeError.
+
+    Any other exception (an IndexError or RuntimeError from deep inside our code) is a bug, not a
+    refusal, and propagates, so the test fails.
+    """
     try:
         fn()
-    except (ValueError, RuntimeError):
+    except (ValueError, TypeError):
+        return True
+    return False
+
+
+def torch_refuses(fn) -> bool:
+    """Whether PyTorch's ``fn()`` refuses its arguments: its checks raise RuntimeError, ValueError or TypeError."""
+    try:
+        fn()
+    except (RuntimeError, ValueError, TypeError):
         return True
     return False
 

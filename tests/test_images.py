@@ -130,6 +130,16 @@ def test_natural_image_power_spectrum_falls_like_a_photo(size):
     assert abs(((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()) < 0.5
 
 
+def test_natural_image_fence_has_the_stated_period():
+    # the fence (from 0.84 to 0.94 of the height) repeats every size / 48 pixels: a row through it,
+    # its mean removed, has its strongest frequency at 48 cycles per image width
+    size = 256
+    image = natural_image(size, dtype=torch.float64)
+    for v in (0.86, 0.89, 0.92):
+        row = image[1, int(v * size)]
+        assert int(torch.fft.rfft(row - row.mean()).abs().argmax()) == 48
+
+
 def test_natural_image_has_smooth_regions_and_edges(image):
     gray = image.mean(0)
     gradient = torch.hypot(gray.diff(dim=0)[:, :-1], gray.diff(dim=1)[:-1])

@@ -1,8 +1,10 @@
 """``conv_matrix``: the sparse matrix of ``F.conv2d``, and the identities the chapter builds on it.
 
 Oracles: ``F.conv2d`` itself (C·vec(x)), autograd (the Jacobian of conv2d is C, so
-the gradient with respect to the input is Cᵀ), ``F.conv_transpose2d`` through our
-four methods (⟨Cx, y⟩ = ⟨x, Cᵀy⟩), and entry counts derived by hand.
+the gradient with respect to the input is Cᵀ), ``F.conv_transpose2d`` (Cᵀy), and entry
+counts derived by hand. Our four transposed-convolution methods are checked against
+``F.conv2d`` and autograd (⟨conv2d(x), y⟩ = ⟨x, Cᵀy⟩), never against ``conv_matrix``,
+from which ``method="matrix"`` is built.
 """
 
 import pytest
@@ -160,19 +162,32 @@ def _output_padding(input_shape, weight_shape, kwargs):
 @pytest.mark.parametrize("method", ["scatter", "zero_insertion", "matrix", "subpixel"])
 @pytest.mark.parametrize("input_shape, weight_shape, kwargs", CASES)
 def test_adjoint_identity(method, input_shape, weight_shape, kwargs):
-    # <C x, y> = <x, Cᵀ y>, with C from conv_matrix and Cᵀ y computed by conv_transpose2d.
+    # <conv2d(x), y> = <x, conv_transpose2d(y)>, with conv2d PyTorch's and conv_transpose2d ours (each method),
+    # and conv_transpose2d(y) is the gradient of <conv2d(x), y> with respect to x (autograd). Neither oracle
+    # goes through conv_matrix, which method="matrix" is built from.
     if method == "subpixel" and kwargs.get("dilation", 1) != 1:
         pytest.skip("method='subpixel' needs dilation=1")
     w = torch.randn(weight_shape, dtype=torch.float64)
-    x = torch.randn(1, *input_shape, dtype=torch.float64)
-    C = conv_matrix(input_shape, w, **kwargs)
-    out_shape = F.conv2d(x, w, **kwargs).shape
-    y = torch.randn(out_shape, dtype=torch.float64)
+    x = torch.randn(1, *input_shape, dtype=torch.float64, requires_grad=True)
+    conv = F.conv2d(x, w, **kwargs)
+    y = torch.randn(conv.shape, dtype=torch.float64)
     ct_y = conv_transpose2d(y, w, output_padding=_output_padding(input_shape, weight_shape, kwargs),
                             **kwargs, method=method)
     assert ct_y.shape == x.shape
-    assert_close((apply(C, x) * y.reshape(1, -1)).sum(), (x * ct_y).sum())
-    assert_close(ct_y.reshape(1, -1), torch.sparse.mm(C.t(), y.reshape(-1, 1)).t())
+    assert_close((conv * y).sum(), (x * ct_y).sum())
+    (grad,) = torch.autograd.grad(conv, x, grad_outputs=y)
+    assert_close(ct_y, grad)
+
+
+@pytest.mark.parametrize("input_shape, weight_shape, kwargs", CASES)
+def test_transpose_of_the_matrix_is_conv_transpose2d(input_shape, weight_shape, kwargs):
+    # Cᵀ y, with C from conv_matrix, against PyTorch's own transposed convolution.
+    w = torch.randn(weight_shape, dtype=torch.float64)
+    C = conv_matrix(input_shape, w, **kwargs)
+    y = torch.randn(1, *F.conv2d(torch.zeros(1, *input_shape, dtype=torch.float64), w, **kwargs).shape[1:],
+                    dtype=torch.float64)
+    expected = F.conv_transpose2d(y, w, output_padding=_output_padding(input_shape, weight_shape, kwargs), **kwargs)
+    assert_close(torch.sparse.mm(C.t(), y.reshape(-1, 1)).t(), expected.reshape(1, -1))
 
 
 def test_gradcheck_with_respect_to_weight(device):

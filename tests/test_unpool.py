@@ -3,7 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_close, pytorch_behaviour_since, raises as _raises
+from conftest import assert_close, pytorch_behaviour_since, refused, torch_refuses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,8 +206,8 @@ def test_output_size_rejected_exactly_where_pytorch_rejects(kernel_size, stride,
         sizes = [None] + [(h, default_w) for h in range(default_h - stride - 2, default_h + stride + 2)] \
             + [(default_h, w) for w in range(default_w - stride - 2, default_w + stride + 2)]
         for size in sizes:
-            ours = _raises(lambda: max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
-            theirs = _raises(lambda: F.max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
+            ours = refused(lambda: max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
+            theirs = torch_refuses(lambda: F.max_unpool2d(y, idx, kernel_size, stride, padding, output_size=size))
             if 0 in (size or (default_h, default_w)):
                 # deliberate difference: PyTorch returns an empty plane and drops the values unchecked
                 assert ours, f"n={n}, output_size={size}: an empty output plane must be rejected"
@@ -234,6 +234,16 @@ def test_empty_output_plane_rejected():
     assert F.max_unpool2d(y, idx, 1, 2, output_size=(0, 2)).numel() == 0  # PyTorch drops the values silently
     with pytest.raises(ValueError, match="the output plane of size 0x2 has no pixels"):
         max_unpool2d(y, idx, 1, 2, output_size=(0, 2))
+
+
+@pytorch_behaviour_since((2, 13), "refuses a negative output size with another error or message")
+def test_negative_output_size_inside_the_window_rejected():
+    # kernel 1, stride 3 on a 1x1 input: the default is 1 and the window (1 - 3, 1 + 3) admits -1, not a size
+    y, idx = torch.ones(1, 1, 1, 1), torch.zeros(1, 1, 1, 1, dtype=torch.int64)
+    with pytest.raises(ValueError, match="output_size must contain non-negative spatial dimensions"):
+        F.max_unpool2d(y, idx, 1, 3, output_size=(-1, 1))
+    with pytest.raises(ValueError, match=r"output_size=\(-1, 1\) must be non-negative in every spatial dimension"):
+        max_unpool2d(y, idx, 1, 3, output_size=(-1, 1))
 
 
 @pytorch_behaviour_since((2, 13), "refuses a negative default output size with a RuntimeError")

@@ -196,8 +196,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     shortcut = kernel in ("nearest", "nearest-exact") and _uses_shortcut_nearest_kernel(input, out_sizes)
     operators = [_operator(n, m, kernel, align_corners=align_corners, scale_factor=s, antialias=antialias,
                            opmath=opmath, shortcut=shortcut) for n, m, s in zip(in_sizes, out_sizes, scales)]
-    if input.dtype in (torch.float16, torch.bfloat16) and kernel in ("linear", "cubic") and not antialias:
-        # PyTorch stores these weights in the input's dtype
+    if input.dtype in (torch.float16, torch.bfloat16) and kernel == "cubic" and not antialias:
+        # PyTorch's bicubic stores its weights in the input's dtype (its linear kernels keep them in float32)
         operators = [op._replace(weight=op.weight.to(input.dtype).to(opmath)) for op in operators]
     return _apply(input, operators, opmath)
 
