@@ -213,7 +213,7 @@ def checkerboard_energy(input: torch.Tensor, stride: int | Sequence[int]) -> tor
         >>> from upsampling.images import checkerboard
         >>> checkerboard_energy(checkerboard(8, 1), 2)           # any period-2 image: all AC energy at (4, 4)
         tensor(1.)
-        >>> y = torch.tensor([[0., 1., 2., 3.]]).repeat(4, 1)    # a ramp along W: half its AC energy at (0, 2)
+        >>> y = torch.tensor([[0., 1., 2., 3.]]).repeat(4, 1)    # a ramp along W: a fifth of its AC energy at (0, 2)
         >>> checkerboard_energy(y, 2)
         tensor(0.2000)
         >>> checkerboard_energy(y + 10, 2)                       # a constant added: the same
