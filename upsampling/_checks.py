@@ -152,7 +152,7 @@ def _check_fits(shape: Sequence[int], dtype: torch.dtype, device: torch.device, 
         raise ValueError(f"{cause}: {what} of shape {tuple(shape)} would have {numel:.3g} elements, more than "
                          f"a tensor can index (2**63 - 1)")
     limit = _memory_limit(device)
-    need = factor * numel * torch.empty((), dtype=dtype).element_size() + extra
+    need = factor * numel * dtype.itemsize + extra
     if limit is not None and need > limit:
         raise ValueError(f"{cause}: {what} of shape {tuple(shape)} would need about {need / 2 ** 30:.3g} GiB, "
                          f"more than the {limit / 2 ** 30:.3g} GiB of memory of the {device.type} device")
