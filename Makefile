@@ -17,7 +17,7 @@ COLAB  := .venv-colab
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
-        chromium execute serve clean
+        chromium execute serve clean compat
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -96,3 +96,9 @@ serve:
 
 clean:
 	rm -rf _build $(COLAB)
+
+# Not part of `make test`: the package tests and every chapter (asserts on, outputs not compared)
+# under another torch, in a throwaway environment .venv-compat/TORCH. Example: make compat TORCH=2.15.0
+compat:
+	@test -n "$(TORCH)" || { echo "usage: make compat TORCH=x.y.z"; exit 2; }
+	$(PYTHON) tools/compat.py $(TORCH)

@@ -9,7 +9,7 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
-from upsampling.devices import tolerance
+from upsampling.book import tolerance
 
 settings.register_profile(
     "book",

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils import benchmark
 
-from .interpolate import interpolate
+from .interpolation import interpolate
 from .matrix import conv_matrix
 from .subpixel import pixel_shuffle
 from .transposed import conv_transpose2d

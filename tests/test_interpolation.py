@@ -7,7 +7,7 @@ from conftest import assert_close
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from upsampling.interpolate import interpolate, interpolation_matrix
+from upsampling.interpolation import interpolate, interpolation_matrix
 
 RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "area": (3, 4, 5),
          "linear": (3,), "bilinear": (4,), "bicubic": (4,), "trilinear": (5,)}
