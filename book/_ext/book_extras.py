@@ -297,6 +297,14 @@ def _subset_icon_fonts(app, exception):
         subset.save_font(font, str(target / f"{name}.subset.woff"), options)
 
 
+def _numbered_print_title(app, pagename, templatename, context, doctree):
+    """The printed title with its chapter number: sphinx-book-theme prints `pagetitle` (the bare
+    title) in place of the page's numbered <h1>, so a handout lost "3." from "3. Interpolation"."""
+    number = app.env.toc_secnumbers.get(pagename, {}).get("")
+    if number and context.get("pagetitle"):
+        context["pagetitle"] = ".".join(map(str, number)) + ". " + context["pagetitle"]
+
+
 def setup(app):
     app.add_config_value("book_student_edition", False, "env")
     app.add_directive("book-bibtex", BookBibtex)
@@ -310,6 +318,7 @@ def setup(app):
     app.connect("env-updated", _disambiguate_citations, priority=400)
     app.connect("build-finished", _subset_icon_fonts)
     app.add_js_file("book.js", loading_method="defer")
+    app.connect("html-page-context", _numbered_print_title, priority=600)  # after the theme's
     # Early: html-page-context stops at the first handler that returns a template name.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("html-page-context", _accessible_citations, priority=100)
