@@ -74,7 +74,8 @@ def _is_chapter(soup: BeautifulSoup) -> bool:
 def _open(browser, server, device, scheme, doc, problems):
     context = browser.new_context(**DEVICES[device], color_scheme=scheme, reduced_motion="reduce")
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text} ({m.location.get('url')})"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: r.url.startswith(server.url) and problems.append(f"request failed: {r.url}"))
 
@@ -125,6 +126,7 @@ def _drawers(page, device, problems):
 
 def _print_checks(page, problems):
     """The page as printed: solutions and the citation open, code wrapped, numbered title."""
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important }")  # paper does not animate
     page.emulate_media(media="print")
     result = page.evaluate("""() => {
         const out = [];
@@ -192,10 +194,11 @@ def test_page(browser, server, device, scheme, doc):
 
         # Accessibility (axe-core, the slowest check: once per page, on the desktop in light mode;
         # MathJax's thousands of layout elements are left out, its assistive MathML is what a
-        # screen reader reads): no serious or critical violation.
+        # screen reader reads): no serious or critical violation. No preload: axe re-fetches the
+        # stylesheets itself and resolves theme.css's `@import "../basic.css"` against the wrong base.
         if device == "desktop" and scheme == "light":
             page.add_script_tag(path=str(AXE))
-            axe = page.evaluate("() => axe.run({exclude: [['mjx-container']]}, {resultTypes: ['violations']})")
+            axe = page.evaluate("() => axe.run({exclude: [['mjx-container']]}, {resultTypes: ['violations'], preload: false})")
             for v in axe["violations"]:
                 if v["impact"] in ("serious", "critical"):
                     where = "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
