@@ -11,6 +11,7 @@
   const BOXES = "pre, div.math mjx-container, span.math, .pst-scrollable-table-container, .table-wrapper, " +
                 ".cell_output .output, .output_area";
 
+
   function mark(box) {
     const extra = box.scrollWidth - box.clientWidth;
     const scrolls = extra > 1;

@@ -59,7 +59,8 @@
     const parent = el.parentElement;
     const clip = parent && parent !== root ? (clipsX(parent) ? parent : clipOf.get(parent) || null) : null;
     clipOf.set(el, clip);
-    if (scrollsX(el) && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && !shows(el)
+    const slack = 1;
+    if (scrollsX(el) && el.scrollWidth > el.clientWidth + slack && el.clientWidth > 0 && !shows(el)
         && style(el).visibility !== "hidden" && !reported.has(el)) {
       reported.add(el);
       problems.push(`scrolls sideways with no sign of it: ${describe(el)}`);
