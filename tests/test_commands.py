@@ -86,7 +86,7 @@ def test_make_book_student_has_no_solutions(fresh_copy):
     solutions = {c.name: c.read_text(encoding="utf-8").count('class="solution') for c in chapters}
     assert exercises >= 3 * 9, f"only {exercises} exercises in the student edition"
     assert sum(solutions.values()) == 0, f"solutions left in the student edition: {solutions}"
-    assert "(student edition)" in (html / "index.html").read_text(encoding="utf-8")
+    assert "(student edition)" in (html / "book" / "intro.html").read_text(encoding="utf-8")
 
 
 def test_publishing_workflow():
