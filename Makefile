@@ -46,7 +46,7 @@ test: test-package test-notebooks test-book test-browser test-colab
 
 # The package's tests, its docstring examples and the notebook hygiene checks.
 test-package: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) tests upsampling --ignore=tests/browser
+	$(BIN)/python -m pytest -n $(JOBS) -m "not book_build" tests upsampling --ignore=tests/browser
 
 # Re-execute every chapter listed in _toc.yml and compare with the stored outputs.
 # One thread per kernel: the $(JOBS) kernels share the cores, and oversubscribed
@@ -56,13 +56,16 @@ test-notebooks: $(STAMP)
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
 	    $$($(BIN)/python tools/toc.py)
 
-# A full rebuild with every warning an error (a broken reference fails here).
+# A full rebuild with every warning an error (a broken reference fails here), then the
+# student edition from a fresh copy of the repository (no solutions left in it).
 test-book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html --all -W -n --keep-going
+	$(BIN)/python -m pytest -p no:xdist -m book_build tests/test_commands.py
 
-# Every page of the built book in headless Chromium (Debian's package, driven by Playwright).
+# Every page of the built book in headless Chromium (Debian's package, driven by Playwright),
+# on a phone and a desktop, light and dark: one browser per process, one colour scheme each.
 test-browser: $(STAMP) chromium
-	$(BIN)/python -m pytest -n $(JOBS) tests/browser --confcutdir=tests/browser
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests/browser --confcutdir=tests/browser
 
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -82,6 +85,7 @@ test-colab: $(STAMP) $(COLAB)/.installed
 	$(COLAB)/bin/python tools/colab_sim.py _build/wheel/upsampling-*.whl
 
 book-student: $(STAMP)
+	@mkdir -p _build
 	$(BIN)/python tools/student_config.py > _build/student-config.yml
 	$(BIN)/jupyter-book build . --builder html --config _build/student-config.yml --path-output _build/student
 	@echo "open _build/student/_build/html/index.html"

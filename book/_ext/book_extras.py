@@ -9,6 +9,11 @@
   ``{chapter-bibtex} LABEL`` the entry for one chapter (used on "How to cite").
 * Two repairs of the HTML that themes and extensions produce (duplicate script
   tags; bibliography roles), found by the browser test (tests/browser).
+* For readers on every screen: alt text for every figure from its caption; ids made
+  unique in each page; author-year citations told apart (2016a, 2016b) when two papers
+  share authors and year; ``book.js`` (marks boxes that scroll sideways); and the
+  theme's Font Awesome webfonts subset to the icons the book shows (the theme's 1.5 MB
+  fontawesome.js is dropped by ``book/_templates/static/webpack-macros.html``).
 * With ``book_student_edition = True`` (``make book-student``) every solution
   of an exercise is removed, also the gated ``solution-start``/``solution-end``
   kind that notebooks use (sphinx-exercise's own ``hide_solutions`` cannot remove
@@ -17,7 +22,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from docutils import nodes
@@ -156,6 +163,148 @@ def _accessible_citations(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+# ---------------------------------------------------------------------------------------
+# Figures: alt text from the caption. A notebook figure (mystnb ``figure`` metadata) is an
+# image output whose HTML alt would otherwise be its file path, which a screen reader reads
+# out as a hash.
+
+_PATH_LIKE = re.compile(r"^\S*\.(png|jpe?g|gif|svg|webp|pdf)$", re.IGNORECASE)
+_TEX_WORDS = {r"\times": "×", r"\cdot": "·", r"\le": "≤", r"\leq": "≤", r"\ge": "≥", r"\geq": "≥",
+              r"\to": "→", r"\infty": "∞", r"\pi": "π", r"\sigma": "σ", r"\approx": "≈", r"\neq": "≠"}
+
+
+def _plain(node: nodes.Node) -> str:
+    """A node's text as a screen reader should hear it: TeX reduced to its symbols."""
+    text = node.astext()
+    for tex, symbol in _TEX_WORDS.items():
+        text = re.sub(re.escape(tex) + r"(?![A-Za-z])", symbol, text)
+    text = re.sub(r"\\(?:text|mathrm|mathbf|operatorname)\{([^{}]*)\}", r"\1", text)
+    text = re.sub(r"\\[A-Za-z]+", "", text).replace("{", "").replace("}", "").replace("$", "")
+    return " ".join(text.split())
+
+
+def needs_alt(image: nodes.image) -> bool:
+    alt = image.get("alt", "").strip()
+    return not alt or alt == image.get("uri") or bool(_PATH_LIKE.match(alt))
+
+
+def _figure_alt_text(app, doctree):
+    for figure in doctree.findall(nodes.figure):
+        caption = next((c for c in figure.children if isinstance(c, nodes.caption)), None)
+        if caption is None:
+            continue
+        for image in figure.findall(nodes.image):
+            if needs_alt(image):
+                image["alt"] = _plain(caption)
+
+
+# ---------------------------------------------------------------------------------------
+# Unique ids: sphinx-exercise gives every exercise and solution body the same id
+# (``exercise-content``, ``solution-content``); the second and later get a suffix.
+
+def _unique_ids(app, doctree, docname):
+    seen: Counter[str] = Counter()
+    for node in doctree.findall(nodes.Element):
+        ids = node.get("ids")
+        if not ids:
+            continue
+        renamed = []
+        for i in ids:
+            seen[i] += 1
+            renamed.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
+        node["ids"] = renamed
+
+
+# ---------------------------------------------------------------------------------------
+# Author-year citations: two papers with the same author label and year (Shi et al. 2016,
+# twice) become 2016a and 2016b, ordered by title, in the text and in the bibliography.
+
+def _author_label(entry) -> tuple[str, ...]:
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    last = tuple(" ".join(p.last_names) for p in people)
+    return last if len(last) <= 2 else (last[0], "et al.")
+
+
+def disambiguate_years(entries) -> None:
+    groups = defaultdict(list)
+    for key, entry in entries.items():
+        if "year" not in entry.fields:
+            continue
+        year = re.sub(r"(?<=\d)[a-z]$", "", str(entry.fields["year"]))  # idempotent: drop our letter
+        entry.fields["year"] = year
+        groups[(_author_label(entry), year)].append(key)
+    for (_, year), keys in groups.items():
+        if len(keys) > 1:
+            keys.sort(key=lambda k: (str(entries[k].fields.get("title", "")).lower(), k))
+            for letter, key in zip("abcdefghijklmnopqrstuvwxyz", keys):
+                entries[key].fields["year"] = year + letter
+
+
+def _disambiguate_citations(app, env):
+    # Before sphinxcontrib-bibtex formats its labels in its own env-updated handler.
+    disambiguate_years(env.get_domain("cite").bibdata.data.entries)
+    return []
+
+
+# ---------------------------------------------------------------------------------------
+# Icons: subsets of the theme's Font Awesome fonts with only the icons this book uses:
+# every fa-* class named in a page or script, and every icon code point written in a
+# stylesheet (the theme draws admonition and link icons with CSS `content`). book.css
+# declares them after the theme's faces.
+
+_FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"\\([0-9a-f]+)"\}')
+_FA_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
+
+
+def icon_codepoints(outdir: Path) -> set[int]:
+    static = outdir / "_static"
+    theme_css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    by_class = {}
+    for selectors, code in _FA_RULE.findall(theme_css):
+        for name in re.findall(r"\.(fa-[a-z0-9-]+)", selectors):
+            by_class[name] = int(code, 16)
+    used = set()
+    for path in [*outdir.rglob("*.html"), *static.rglob("*.js")]:
+        if path.name == "fontawesome.js" or "mathjax" in path.parts:
+            continue
+        used |= {by_class[c] for c in re.findall(r"\bfa-[a-z0-9-]+", path.read_text(encoding="utf-8", errors="ignore"))
+                 if c in by_class}
+    for css in static.rglob("*.css"):
+        text = _FA_RULE.sub("", css.read_text(encoding="utf-8", errors="ignore"))
+        used |= {int(c, 16) for c in re.findall(r'\\(f[0-9a-f]{3})(?![0-9a-f])', text)}
+    return used
+
+
+def _subset_icon_fonts(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    from fontTools import subset
+
+    outdir = Path(app.outdir)
+    webfonts = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    target = outdir / "_static" / "fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    codepoints = sorted(icon_codepoints(outdir))
+    options = subset.Options()
+    options.flavor = "woff"  # zlib; woff2 would need brotli
+    options.layout_features = []
+    options.notdef_outline = True
+    for name in _FA_FONTS:
+        font = subset.load_font(str(webfonts / f"{name}.ttf"), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        subset.save_font(font, str(target / f"{name}.subset.woff"), options)
+
+
+def _numbered_print_title(app, pagename, templatename, context, doctree):
+    """The printed title with its chapter number: sphinx-book-theme prints `pagetitle` (the bare
+    title) in place of the page's numbered <h1>, so a handout lost "3." from "3. Interpolation"."""
+    number = app.env.toc_secnumbers.get(pagename, {}).get("")
+    if number and context.get("pagetitle"):
+        context["pagetitle"] = ".".join(map(str, number)) + ". " + context["pagetitle"]
+
+
 def setup(app):
     app.add_config_value("book_student_edition", False, "env")
     app.add_directive("book-bibtex", BookBibtex)
@@ -164,6 +313,12 @@ def setup(app):
     app.add_transform(AddCiteBox)
     app.add_transform(RemoveSolutions)
     app.connect("doctree-resolved", _fill_chapter_placeholders)
+    app.connect("doctree-read", _figure_alt_text)
+    app.connect("doctree-resolved", _unique_ids)
+    app.connect("env-updated", _disambiguate_citations, priority=400)
+    app.connect("build-finished", _subset_icon_fonts)
+    app.add_js_file("book.js", loading_method="defer")
+    app.connect("html-page-context", _numbered_print_title, priority=600)  # after the theme's
     # Early: html-page-context stops at the first handler that returns a template name.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("html-page-context", _accessible_citations, priority=100)

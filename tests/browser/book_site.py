@@ -1,5 +1,10 @@
-"""Where the built book and the browser are."""
+"""Where the built book and the browser are, and the local web server the test reads it from."""
 
+import functools
+import io
+import gzip
+import http.server
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -8,4 +13,72 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 # No background traffic: the book must work without the network, and this machine's is closed.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-extensions", "--mute-audio"]
+
+# Text is sent gzip-compressed, as GitHub Pages (where the book is published) sends it, so
+# that the bytes counted are the bytes a reader's browser receives.
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map")
+
+
+class BookServer(http.server.ThreadingHTTPServer):
+    """Serves a folder on 127.0.0.1 and counts every byte it sends (headers included)."""
+
+    daemon_threads = True
+
+    def __init__(self, directory: Path):
+        self.sent = 0
+        self.lock = threading.Lock()
+        self._gzipped: dict[Path, bytes] = {}
+        super().__init__(("127.0.0.1", 0), functools.partial(_Handler, directory=str(directory)))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def count(self, n: int) -> None:
+        with self.lock:
+            self.sent += n
+
+    def gzipped(self, path: Path) -> bytes:
+        if path not in self._gzipped:
+            self._gzipped[path] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        return self._gzipped[path]
+
+    def start(self) -> "BookServer":
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+
+class _CountingFile:
+    def __init__(self, raw, server):
+        self.raw, self.server = raw, server
+
+    def write(self, data):
+        self.server.count(len(data))
+        return self.raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def setup(self):
+        super().setup()
+        self.wfile = _CountingFile(self.wfile, self.server)
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if (path.is_file() and path.suffix in COMPRESSED
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            body = self.server.gzipped(path)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()

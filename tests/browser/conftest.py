@@ -1,28 +1,19 @@
-"""Serve the built book on localhost and drive Debian's Chromium with Playwright."""
+"""Serve the built book on localhost and drive Debian's Chromium with Playwright: one browser
+per test process, a fresh context (an empty cache: a cold load) for every page."""
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
-from book_site import CHROMIUM, CHROMIUM_ARGS, HTML
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+from book_site import CHROMIUM, CHROMIUM_ARGS, HTML, BookServer
 
 
 @pytest.fixture(scope="session")
-def base_url():
+def server():
     if not (HTML / "index.html").exists():
         pytest.fail("_build/html/index.html is missing: build the book first (make test-book)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server = BookServer(HTML).start()
+    yield server
     server.shutdown()
 
 

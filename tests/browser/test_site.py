@@ -1,13 +1,25 @@
-"""The built book, opened page by page in a real browser (headless Chromium).
+"""The built book, read as its readers read it, in a real browser (headless Chromium).
 
-For every page of `_toc.yml`: no console errors; math typeset by MathJax with
-no raw `$$` left in the text; every image loaded; a Colab launch button on
-every chapter; every internal link resolving to an existing page and anchor;
-no serious or critical accessibility violation (axe-core). A full-page
-screenshot of each page is saved to `_build/screenshots/`.
+Every page of `_toc.yml` is loaded cold (a fresh browser context: empty cache) four ways:
+a phone (390×844, touch) and a desktop (1280×900), each with the system set to light and to
+dark mode. On each load, one batched `page.evaluate` (checks.js) checks the layout: the
+page no wider than the screen; nothing cut off; every box that scrolls sideways showing that
+it does; alt text that describes each image; the page's colour scheme following the system's;
+figures on a light card in dark mode; unique ids; a favicon; icons drawn by the (subset)
+icon font. Around it: no console errors; no request leaving the machine; every math
+element typeset; every image loaded; a Colab button and a citation box on every chapter;
+the navigation drawers (☰ and "On this page") opening on the phone and the sidebar toggling
+on the desktop; the page weight (bytes sent by the server, text gzip-compressed as GitHub
+Pages sends it) within PAGE_BUDGET; and, on the desktop in light mode, axe-core (no serious
+or critical accessibility violation) and the page as printed.
+
+The four loads of a page run in one xdist group, so that `-n 2 --dist loadgroup` gives each of
+two processes one browser and about half of the pages. With BOOK_SCREENSHOTS=1 each load also
+saves a full-page screenshot to `_build/screenshots/`.
 """
 
 import functools
+import os
 import re
 import sys
 from pathlib import Path
@@ -15,6 +27,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
 
 from book_site import HTML, ROOT, SCREENSHOTS
 
@@ -23,6 +36,16 @@ from toc import toc_files  # noqa: E402
 
 PAGES = toc_files(ROOT)
 AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+CHECKS = (Path(__file__).parent / "checks.js").read_text(encoding="utf-8")
+PAGE_BUDGET = 1_500_000  # bytes sent for a cold load of one page, all its resources included
+DEVICES = {
+    "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
+    "desktop": dict(viewport={"width": 1280, "height": 900}),
+}
+SCHEMES = ("light", "dark")
+LOADS = [pytest.param(device, scheme, doc, id=f"{device}-{scheme}-{doc}",
+                      marks=pytest.mark.xdist_group(doc))
+         for doc in PAGES for scheme in SCHEMES for device in DEVICES]
 
 
 def _soup(path: Path) -> BeautifulSoup:
@@ -35,67 +58,163 @@ def _ids(path: Path) -> frozenset[str]:
     return frozenset(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
+@functools.lru_cache(maxsize=None)
+def _icon_font_codepoints() -> frozenset[int]:
+    """The code points the book's subset icon fonts can draw."""
+    fonts = sorted((HTML / "_static" / "fonts").glob("fa-*.subset.woff"))
+    return frozenset(cp for f in fonts for cp in TTFont(f).getBestCmap())
+
+
 def _is_chapter(soup: BeautifulSoup) -> bool:
     section = soup.select_one("article section")
     return section is not None and any(i.startswith("ch-") for i in [section.get("id", "")] +
                                        [s.get("id", "") for s in section.find_all("span", recursive=False)])
 
 
-@pytest.fixture
-def page(browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.errors.append(f"request failed: {r.url}"))
-    # Only the local server: a page that needs the network would break offline and in CI.
-    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
-               else route.abort())
-    yield page
-    page.close()
+def _open(browser, server, device, scheme, doc, problems):
+    context = browser.new_context(**DEVICES[device], color_scheme=scheme, reduced_motion="reduce")
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text} ({m.location.get('url')})"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: r.url.startswith(server.url) and problems.append(f"request failed: {r.url}"))
+
+    def only_local(route):
+        # Only the local server: a page that needs the network breaks offline and in CI.
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            problems.append(f"request leaves the machine: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", only_local)
+    return context, page
 
 
-@pytest.mark.parametrize("doc", PAGES)
-def test_page(page, base_url, doc):
-    page.goto(f"{base_url}/{doc}.html", wait_until="load")
-    soup = _soup(HTML / f"{doc}.html")
-    problems = list(page.errors)
+def _drawers(page, device, problems):
+    """The ☰ and "On this page" buttons open their drawers on a phone; ☰ hides the sidebar on a desktop."""
+    if device == "phone":
+        for button, dialog, content in ((".bd-header-article .primary-toggle", "#pst-primary-sidebar-modal", ".bd-links a"),
+                                        (".bd-header-article .secondary-toggle", "#pst-secondary-sidebar-modal", ".page-toc a")):
+            toggle = page.locator(button)
+            if button.endswith("secondary-toggle") and not page.locator("#pst-secondary-sidebar .page-toc a").count():
+                continue  # a page without sections has no "On this page"
+            if toggle.count() != 1 or not toggle.is_visible():
+                problems.append(f"phone: no visible {button}")
+                continue
+            toggle.tap()
+            opened = page.evaluate("""([dialog, content]) => {
+                const d = document.querySelector(dialog);
+                const link = d && d.querySelector(content);
+                return !!(d && d.open && link && link.getBoundingClientRect().width > 0);
+            }""", [dialog, content])
+            if not opened:
+                problems.append(f"phone: tapping {button} does not open {dialog} with its links")
+            page.keyboard.press("Escape")
+    else:
+        toggle = page.locator(".bd-header-article .primary-toggle")
+        if toggle.count() != 1 or not toggle.is_visible():
+            problems.append("desktop: no visible ☰ button")
+            return
+        toggle.click()
+        try:  # the theme slides the sidebar out (0.3 s)
+            page.wait_for_function("() => getComputedStyle(document.querySelector('#pst-primary-sidebar')).visibility === 'hidden'",
+                                   timeout=3000)
+        except Exception:
+            problems.append("desktop: the ☰ button does not hide the sidebar")
 
-    # Math: every math element typeset, nothing left as TeX source.
-    if soup.select(".math"):
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-        page.evaluate("() => MathJax.startup.promise")
-        typeset = page.locator("mjx-container").count()
-        if typeset < len(soup.select(".math")):
-            problems.append(f"only {typeset} of {len(soup.select('.math'))} math elements typeset")
-    text = page.locator("article").inner_text()
-    if "$$" in text:
-        problems.append("raw $$ left in the page text")
 
-    # Images: every one loaded with a non-zero size.
-    broken = page.evaluate("() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
-    problems += [f"image not loaded: {src}" for src in broken]
+def _print_checks(page, problems):
+    """The page as printed: solutions and the citation open, code wrapped, numbered title."""
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important }")  # paper does not animate
+    page.emulate_media(media="print")
+    result = page.evaluate("""() => {
+        const out = [];
+        document.querySelectorAll('.solution .admonition-title ~ *, .cite-this-chapter .admonition-title ~ *').forEach((el) => {
+            const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+            if (r.height === 0 || s.visibility === 'hidden' || s.opacity === '0')
+                out.push('printed collapsed: ' + (el.closest('.solution, .cite-this-chapter').className));
+        });
+        document.querySelectorAll('article pre').forEach((pre) => {
+            if (pre.scrollWidth > pre.clientWidth + 1 && pre.getBoundingClientRect().height > 0)
+                out.push('code line cut in print: ' + pre.textContent.trim().slice(0, 40));
+        });
+        const numbered = document.querySelector('article h1 .section-number');
+        const title = [...document.querySelectorAll('h1')].find((h) => h.getBoundingClientRect().height > 0);
+        if (numbered && !(title && title.textContent.trim().startsWith(numbered.textContent.trim())))
+            out.push('chapter number missing from the printed title: ' + (title ? title.textContent.trim() : 'no title'));
+        return out;
+    }""")
+    problems += [f"print: {p}" for p in sorted(set(result))]
+    page.emulate_media(media="screen")
 
-    # Chapters open in Colab.
-    if _is_chapter(soup):
-        colab = page.locator("a[href^='https://colab.research.google.com/github/']")
-        if colab.count() == 0:
-            problems.append("no 'open in Colab' launch button")
-        elif not page.locator(".cite-this-chapter").count():
-            problems.append("no 'Cite this chapter' box")
 
-    # Accessibility: no serious or critical violation.
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    for v in result["violations"]:
-        if v["impact"] in ("serious", "critical"):
-            where = "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                              for n in v["nodes"][:3])
-            problems.append(f"axe {v['impact']}: {v['id']} ({v['help']}) at {where}")
+@pytest.mark.parametrize("device, scheme, doc", LOADS)
+def test_page(browser, server, device, scheme, doc):
+    problems, weight = [], 0
+    context, page = _open(browser, server, device, scheme, doc, problems)
+    try:
+        sent_before = server.sent
+        page.goto(f"{server.url}/{doc}.html", wait_until="load")
+        soup = _soup(HTML / f"{doc}.html")
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{doc.replace('/', '_')}.png"), full_page=True)
-    assert not problems, f"{doc}:\n  " + "\n  ".join(problems)
+        # Math: every math element typeset, nothing left as TeX source.
+        if soup.select(".math"):
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+            page.evaluate("() => MathJax.startup.promise")
+            typeset = page.locator("mjx-container").count()
+            if typeset < len(soup.select(".math")):
+                problems.append(f"only {typeset} of {len(soup.select('.math'))} math elements typeset")
+        page.wait_for_function("() => document.documentElement.dataset.bookScrollsMarked === 'true'", timeout=10000)
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        if "$$" in page.locator("article").inner_text():
+            problems.append("raw $$ left in the page text")
+
+        # Images: every one loaded with a non-zero size.
+        broken = page.evaluate("() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+        problems += [f"image not loaded: {src}" for src in broken]
+
+        # Layout, alt text, colour scheme, ids, icons: one batched evaluate.
+        result = page.evaluate(CHECKS, {"scheme": scheme})
+        problems += result["problems"]
+        missing = set(result["facts"]["iconCodepoints"]) - _icon_font_codepoints()
+        problems += [f"icon U+{cp:04X} not in the subset icon fonts" for cp in sorted(missing)]
+
+        # Page weight of the cold load (everything loaded, math typeset, fonts ready).
+        weight = server.sent - sent_before
+        if weight > PAGE_BUDGET:
+            problems.append(f"page weight {weight / 1e6:.2f} MB > {PAGE_BUDGET / 1e6:.1f} MB")
+
+        # Chapters open in Colab and carry their citation.
+        if _is_chapter(soup):
+            if page.locator("a[href^='https://colab.research.google.com/github/']").count() == 0:
+                problems.append("no 'open in Colab' launch button")
+            if not page.locator(".cite-this-chapter").count():
+                problems.append("no 'Cite this chapter' box")
+
+        # Accessibility (axe-core, the slowest check: once per page, on the desktop in light mode;
+        # MathJax's thousands of layout elements are left out, its assistive MathML is what a
+        # screen reader reads): no serious or critical violation. No preload: axe re-fetches the
+        # stylesheets itself and resolves theme.css's `@import "../basic.css"` against the wrong base.
+        if device == "desktop" and scheme == "light":
+            page.add_script_tag(path=str(AXE))
+            axe = page.evaluate("() => axe.run({exclude: [['mjx-container']]}, {resultTypes: ['violations'], preload: false})")
+            for v in axe["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    where = "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                                      for n in v["nodes"][:3])
+                    problems.append(f"axe {v['impact']}: {v['id']} ({v['help']}) at {where}")
+
+        if os.environ.get("BOOK_SCREENSHOTS"):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{doc.replace('/', '_')}-{device}-{scheme}.png"), full_page=True)
+
+        _drawers(page, device, problems)
+        if device == "desktop" and scheme == "light":
+            _print_checks(page, problems)
+    finally:
+        context.close()
+    assert not problems, f"{doc} ({device}, {scheme}, {weight / 1e6:.2f} MB):\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("doc", PAGES)

@@ -1,0 +1,63 @@
+/* The book's own script (loaded deferred on every page, ~1 KB).
+
+   Marks every box whose content is wider than the box, so that book.css can show
+   that it scrolls sideways: `book-scrolls` on the box, plus `book-more-left` /
+   `book-more-right` for the side that still has content. A phone's overlay
+   scrollbar is invisible until touched, so without this an equation, a code line
+   or a table column cut at the edge looks like the end of the content.
+   Re-checked after MathJax has typeset (equations change width then), on resize,
+   when a dropdown opens and while the box scrolls. */
+(() => {
+  const BOXES = "pre, div.math mjx-container, span.math, .pst-scrollable-table-container, .table-wrapper, " +
+                ".cell_output .output, .output_area";
+
+
+  function mark(box) {
+    const extra = box.scrollWidth - box.clientWidth;
+    const scrolls = extra > 1;
+    box.classList.toggle("book-scrolls", scrolls);
+    box.classList.toggle("book-more-left", scrolls && box.scrollLeft > 1);
+    box.classList.toggle("book-more-right", scrolls && box.scrollLeft < extra - 1);
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;  // reachable and scrollable from the keyboard
+    }
+  }
+
+  function markAll() {
+    document.querySelectorAll(BOXES).forEach(mark);
+    document.documentElement.dataset.bookScrollsMarked = "true";
+  }
+
+  function start() {
+    document.addEventListener("scroll", (event) => {
+      if (event.target instanceof Element && event.target.classList.contains("book-scrolls")) {
+        mark(event.target);
+      }
+    }, { capture: true, passive: true });
+    let pending = 0;
+    const later = () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(markAll); };
+    window.addEventListener("resize", later);
+    document.addEventListener("toggle", later, true);  // <details> opened
+    document.addEventListener("click", later, true);   // toggle-button dropdowns
+    markAll();
+    const afterMath = () => {
+      const mj = window.MathJax;
+      if (mj && mj.startup && mj.startup.promise) {
+        mj.startup.promise.then(markAll);
+      } else {
+        markAll();
+      }
+    };
+    if (document.readyState === "complete") {
+      afterMath();
+    } else {
+      window.addEventListener("load", afterMath);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

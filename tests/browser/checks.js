@@ -1,0 +1,138 @@
+// Every layout check of one page, in one call (page.evaluate), after MathJax has typeset.
+// Returns {problems: [...], facts: {...}}. Read by test_site.py.
+(options) => {
+  const problems = [];
+  const facts = {};
+  const vw = document.documentElement.clientWidth;
+  const describe = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += "#" + el.id;
+    const cls = (typeof el.className === "string" ? el.className : "").trim().split(/\s+/).filter(Boolean).slice(0, 3);
+    if (cls.length) s += "." + cls.join(".");
+    const section = el.closest("section[id]");
+    const text = (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
+    return `${s}${section ? " in #" + section.id : ""}${text ? ` ("${text}")` : ""}`;
+  };
+
+  // Elements a reader cannot see, whose boxes do not count.
+  const IGNORED = "mjx-assistive-mml, .visually-hidden, .sr-only, [hidden], script, style, " +
+                  ".toggle-hidden .admonition-title ~ *, details:not([open]) > :not(summary), dialog:not([open])";
+  const styles = new Map();
+  const style = (el) => {
+    let s = styles.get(el);
+    if (!s) { s = getComputedStyle(el); styles.set(el, s); }
+    return s;
+  };
+  const scrollsX = (el) => ["auto", "scroll"].includes(style(el).overflowX);
+  const clipsX = (el) => style(el).overflowX !== "visible";
+  const shows = (el) => {
+    const s = style(el);
+    const mask = s.maskImage || s.webkitMaskImage || "none";
+    return el.classList.contains("book-scrolls") && el.classList.contains("book-more-right") && mask !== "none";
+  };
+
+  // 1. The page is no wider than the screen.
+  facts.scrollWidth = document.documentElement.scrollWidth;
+  facts.viewportWidth = vw;
+  if (document.documentElement.scrollWidth > vw + 1) {
+    problems.push(`page is ${document.documentElement.scrollWidth} px wide on a ${vw} px screen`);
+  }
+
+  // 2. Nothing cut off: an element that sticks out of a box that clips it is either in a
+  //    box that scrolls and shows that it does (book.js's fade), or it is cut off. And
+  //    every box that scrolls sideways shows it, whatever is inside (text too).
+  const root = document.querySelector("main") || document.body;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT, {
+    acceptNode: (el) => {
+      const tag = el.tagName;
+      if (tag.startsWith("MJX-") && tag !== "MJX-CONTAINER") return NodeFilter.FILTER_REJECT;
+      if (el.matches(IGNORED)) return NodeFilter.FILTER_REJECT;
+      if (el.closest("svg") && tag !== "svg" && tag !== "SVG") return NodeFilter.FILTER_REJECT;
+      return NodeFilter.FILTER_ACCEPT;
+    },
+  });
+  const reported = new Set();
+  const clipOf = new Map();
+  let checked = 0;
+  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+    checked++;
+    const parent = el.parentElement;
+    const clip = parent && parent !== root ? (clipsX(parent) ? parent : clipOf.get(parent) || null) : null;
+    clipOf.set(el, clip);
+    const slack = 1;
+    if (scrollsX(el) && el.scrollWidth > el.clientWidth + slack && el.clientWidth > 0 && !shows(el)
+        && style(el).visibility !== "hidden" && !reported.has(el)) {
+      reported.add(el);
+      problems.push(`scrolls sideways with no sign of it: ${describe(el)}`);
+    }
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || style(el).visibility === "hidden") continue;
+    if (clip === null) {
+      if (r.right > vw + 1 && !el.closest(".bd-sidebar-primary, .bd-sidebar-secondary, dialog")) {
+        if (!reported.has(el.parentElement)) problems.push(`wider than the screen (right edge ${Math.round(r.right)} px): ${describe(el)}`);
+        reported.add(el);
+      }
+      continue;
+    }
+    const c = clip.getBoundingClientRect();
+    const sticksOut = r.right > c.right + 1 + clip.scrollLeft || r.left < c.left - 1 - clip.scrollLeft;
+    if (!sticksOut || reported.has(clip)) continue;
+    if (!scrollsX(clip)) {
+      // A box that hides what sticks out (overflow: hidden / clip): content is lost.
+      if (clip.closest(".bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, dialog")) continue;
+      reported.add(clip);
+      problems.push(`cut off (${Math.round(r.right - c.right)} px hidden, no scrolling): ${describe(el)} in ${describe(clip)}`);
+    }
+  }
+  facts.elementsChecked = checked;
+
+  // 3. Alt text: every image says what it shows, not where its file is.
+  const pathLike = /(\.(png|jpe?g|gif|svg|webp)$)|\/_images\/|^[0-9a-f]{20,}/i;
+  document.querySelectorAll("article img").forEach((img) => {
+    const alt = (img.getAttribute("alt") || "").trim();
+    if (!alt) problems.push(`image without alt text: ${img.getAttribute("src")}`);
+    else if (pathLike.test(alt)) problems.push(`alt text is a file name: ${alt.slice(0, 60)}`);
+    else if (alt.split(/\s+/).length < 3 && !img.closest(".headerbtn, .btn, a.navbar-brand"))
+      problems.push(`alt text too short to describe a figure: "${alt}" (${img.getAttribute("src")})`);
+  });
+  facts.figures = document.querySelectorAll("article figure img").length;
+
+  // 4. Dark mode follows the system, and figures sit on a light card in dark mode.
+  facts.theme = document.documentElement.dataset.theme;
+  if (facts.theme !== options.scheme) {
+    problems.push(`system colour scheme is ${options.scheme}, page shows ${facts.theme}`);
+  }
+  if (options.scheme === "dark") {
+    document.querySelectorAll("article figure img, article .cell_output img").forEach((img) => {
+      const bg = getComputedStyle(img).backgroundColor;
+      if (bg !== "rgb(255, 255, 255)") problems.push(`figure without a light card in dark mode (${bg}): ${img.getAttribute("alt").slice(0, 40)}`);
+    });
+  }
+
+  // 5. Ids unique; a favicon.
+  const ids = new Map();
+  document.querySelectorAll("[id]").forEach((el) => ids.set(el.id, (ids.get(el.id) || 0) + 1));
+  const repeated = [...ids].filter(([, n]) => n > 1).map(([id, n]) => `${id} ×${n}`);
+  if (repeated.length) problems.push(`repeated ids: ${repeated.slice(0, 8).join(", ")}`);
+  if (!document.querySelector("link[rel~='icon']")) problems.push("no favicon link");
+
+  // 6. Icons: drawn by the Font Awesome webfont (not by fontawesome.js), with a glyph.
+  const iconFaces = [...document.fonts].filter((f) => /Font Awesome/.test(f.family));
+  facts.iconFaces = iconFaces.map((f) => `${f.family} ${f.weight} ${f.status}`);
+  iconFaces.filter((f) => f.status === "error").forEach((f) => problems.push(`icon font failed to load: ${f.family} ${f.weight}`));
+  const codepoints = new Set();
+  document.querySelectorAll("i[class*='fa-'], span[class*='fa-']").forEach((el) => {
+    if (el.getBoundingClientRect().width === 0) return;
+    const content = getComputedStyle(el, "::before").content;
+    if (!content || content === "none" || content === "normal") {
+      problems.push(`icon with nothing to draw: ${el.className}`);
+    } else {
+      const s = content.replace(/^"|"$/g, "");
+      codepoints.add(s.codePointAt(0));
+    }
+  });
+  facts.iconCodepoints = [...codepoints];
+  if (document.querySelector("script[src*='fontawesome']")) problems.push("fontawesome.js is loaded");
+
+  return { problems, facts };
+}
