@@ -27,3 +27,9 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(server) -> str:
+    """The address of the served book, for tests that open pages themselves (the explorers' test)."""
+    return server.url.rstrip("/")
