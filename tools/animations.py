@@ -487,7 +487,7 @@ def main(argv: list[str]) -> None:
         if stale.name not in files:
             stale.unlink()
     for name, text in files.items():
-        (outdir / name).write_text(text, encoding="utf-8")
+        (outdir / name).write_bytes(text.encode("utf-8"))  # no newline translation: the test compares bytes
     total = sum(len(t.encode()) for t in files.values())
     print(f"{len(files)} animations, {total / 1024:.1f} KiB in all, in {outdir}")
 
