@@ -12,7 +12,7 @@ computes for the same configuration:
 * interpolation: the output size and the weights shown for every output pixel (a row
   of ``upsampling.interpolation_matrix``), as numbers and as the displayed 4-decimal text;
 * pixel shuffle: the source of every output pixel (``upsampling.pixel_shuffle`` of
-  0, 1, 2, ... for CRD; the reshape and transpose of ONNX's DepthToSpace definition for DCR);
+  0, 1, 2, ... for CRD; ``upsampling.depth_to_space(..., "DCR")`` for DCR);
 * convolution as a matrix: for every output pixel its row of C and for every input
   pixel its column, with the kernel tap of each entry (``upsampling.conv_matrix``).
 
@@ -32,6 +32,7 @@ import os
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 import upsampling
 from upsampling import shapes
@@ -176,13 +177,32 @@ def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
 # --------------------------------------------------------------------------- interpolation
 
 
+def _torch_matrix(mode, n, sf, ac, aa, rc):
+    """PyTorch's own F.interpolate, given the reader's arguments, applied to the unit vectors: its matrix."""
+    eye = torch.eye(n, dtype=torch.float64)
+    if mode in ("nearest", "nearest-exact", "area", "linear") and not aa:
+        kwargs = {"align_corners": ac} if mode == "linear" else {}
+        out = F.interpolate(eye.reshape(n, 1, n), scale_factor=sf, mode=mode, recompute_scale_factor=rc, **kwargs)
+        return out[:, 0, :].T
+    # bicubic and antialias exist only in 2-D: one row, height scale 1
+    out = F.interpolate(eye.reshape(n, 1, 1, n), scale_factor=(1.0, sf), mode={"linear": "bilinear"}.get(mode, "bicubic"),
+                        recompute_scale_factor=rc, align_corners=ac, antialias=aa)
+    return out[:, 0, 0, :].T
+
+
 def _interp_expected(mode, n, sf, ac, aa, rc):
     o = math.floor(n * sf)
     if o < 1:
         return {"refused": "size"}
+    # which arguments reach the package: the scale enters the mapping unless it is recomputed from the sizes,
+    # and never for area or align_corners. That rule is the explorer's too, so it is checked here against
+    # PyTorch's own operator called with the reader's arguments, not taken on trust.
     scale_factor = None if (mode == "area" or rc or ac) else sf
     kwargs = {"align_corners": ac, "antialias": aa} if mode in ("linear", "cubic") else {}
     matrix = upsampling.interpolation_matrix(n, o, mode, scale_factor=scale_factor, **kwargs)
+    reference = _torch_matrix(mode, n, sf, ac, aa, rc)
+    assert reference.shape == matrix.shape and torch.allclose(reference, matrix, atol=1e-9, rtol=0), (
+        f"the package's matrix differs from F.interpolate for {(mode, n, sf, ac, aa, rc)}")
     return {"o": o, "rows": matrix.tolist()}
 
 
@@ -246,8 +266,8 @@ def _shuffle_expected(r, c, h, w, order):
     numbers = torch.arange(cin * h * w).reshape(1, cin, h, w)
     if order == "CRD":
         out = upsampling.pixel_shuffle(numbers, r)
-    else:  # ONNX DepthToSpace, mode="DCR": reshape (N, r, r, C, H, W), transpose (0, 3, 4, 1, 5, 2), reshape
-        out = numbers.reshape(1, r, r, c, h, w).permute(0, 3, 4, 1, 5, 2).reshape(1, c, h * r, w * r)
+    else:  # the package's DepthToSpace (tests/test_porting_layout.py checks it against onnxruntime and TensorFlow)
+        out = upsampling.depth_to_space(numbers, r, "DCR")
     sources = []
     for v in out.flatten().tolist():
         ch, rest = divmod(v, h * w)
