@@ -36,8 +36,10 @@ def test_no_stored_file_is_missing_or_extra(generated):
 
 @pytest.mark.parametrize("name", [f"{c.name}.svg" for c in animations.CASES])
 def test_stored_file_is_fresh(generated, name):
-    stored = (STORED / name).read_text(encoding="utf-8")
-    assert stored == generated[name], f"{name} differs from what tools/animations.py draws; run `make animations`"
+    # bytes, not text: read_text would translate line endings and hide a CRLF or encoding change
+    stored = (STORED / name).read_bytes()
+    assert stored == generated[name].encode("utf-8"), (
+        f"{name} differs from what tools/animations.py draws; run `make animations`")
 
 
 def test_a_wrong_window_is_refused(monkeypatch):

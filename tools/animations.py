@@ -197,12 +197,13 @@ class Case:
 
     def arguments(self) -> str:
         if self.kind == "shuffle":
-            return f"C={self.channels}, r={self.s}, H=W={self.i}"
-        parts = [f"i={self.i}", f"k={self.k}", f"s={self.s}", f"p={self.p}"]
+            return f"C_out={self.channels}, r={self.s}, H=W={self.i}"
+        # the symbols of the book's notation table (book/intro.md): n a length, a the output padding
+        parts = [f"{'n_in' if self.kind == 'conv' else 'n'}={self.i}", f"k={self.k}", f"s={self.s}", f"p={self.p}"]
         if self.d != 1:
             parts.append(f"d={self.d}")
         if self.op:
-            parts.append(f"output_padding={self.op}")
+            parts.append(f"a={self.op}")
         return ", ".join(parts)
 
 
@@ -234,7 +235,7 @@ CASES = [
          2, 3, s=3, p=1, op=2),
     Case("stamp-k3-s2", "stamp", "Transposed convolution as scattered stamps: k=3, s=2 overlaps unevenly",
          3, 3, s=2),
-    Case("stamp-k4-s2", "stamp", "Transposed convolution as scattered stamps: k=4, s=2 overlaps evenly",
+    Case("stamp-k4-s2", "stamp", "Transposed convolution as scattered stamps: k=4, s=2 overlaps evenly inside the border",
          3, 4, s=2, p=1),
     Case("pixel-shuffle-r2", "shuffle", "Pixel shuffle, r=2: four channels become 2x2 blocks", 2, s=2),
     Case("pixel-shuffle-r2-c2", "shuffle", "Pixel shuffle, r=2, two output channels", 2, s=2, channels=2),
@@ -303,8 +304,8 @@ def window_animation(case: Case) -> str:
     inverse = {v: k for k, v in place.items()}
     frames = o * o + HOLD
     left_w, right_w = size * CELL, o * CELL
-    formula = (f"o = floor((i + 2p - d(k-1) - 1)/s) + 1 = {o}" if case.kind == "conv"
-               else f"o = (i-1)s - 2p + d(k-1) + output_padding + 1 = {o}")
+    formula = (f"n_out = floor((n_in + 2p - d(k-1) - 1)/s) + 1 = {o}" if case.kind == "conv"
+               else f"output size (n-1)s - 2p + d(k-1) + a + 1 = {o}  (a: output_padding)")
     width = max(2 * MARGIN + left_w + GAP + right_w, _text_width(case.title, formula))
     top = 58
     grid_h = max(size, o) * CELL
@@ -369,7 +370,7 @@ def stamp_animation(case: Case) -> str:
             f"land there (from {int(counts.min())} to {int(counts.max())}).")
     svg = Svg(width, legend_y + 62, frames, case.title, desc)
     svg.add(_text(MARGIN, 20, case.title, 14, weight="bold"))
-    svg.add(_text(MARGIN, 36, f"{case.arguments()}; o = {o}", 11))
+    svg.add(_text(MARGIN, 36, f"{case.arguments()}; output size {o}", 11))
     svg.add(_text(MARGIN, 50, note, 11))
     x_in, x_out = MARGIN, MARGIN + n * CELL + GAP
     y_in, y_out = top + (grid_h - n * CELL) // 2, top + (grid_h - o * CELL) // 2
@@ -417,8 +418,8 @@ def shuffle_animation(case: Case) -> str:
     legend_y = top + grid_h + 10
     frames = h * h + HOLD
     desc = (f"{case.title}. {c_in} input channels of {h}x{h} pixels become {c_out} output channel(s) of "
-            f"{h * r}x{h * r}: the {r * r} channels of input pixel (y, x) fill the {r}x{r} output block at "
-            f"(y*{r}, x*{r}), channel c*{r * r} + i*{r} + j going to offset (i, j). Each cell shows its channel.")
+            f"{h * r}x{h * r}: the {r * r} channels of input pixel (i, j) fill the {r}x{r} output block at "
+            f"(i*{r}, j*{r}), channel c*{r * r} + t_h*{r} + t_w going to offset (t_h, t_w). Each cell shows its channel.")
     svg = Svg(width, legend_y + 46, frames, case.title, desc)
     svg.add(_text(MARGIN, 20, case.title, 14, weight="bold"))
     svg.add(_text(MARGIN, 36, f"{case.arguments()}: ({c_in}, {h}, {h}) -> ({c_out}, {h * r}, {h * r}); "
@@ -487,7 +488,7 @@ def main(argv: list[str]) -> None:
         if stale.name not in files:
             stale.unlink()
     for name, text in files.items():
-        (outdir / name).write_text(text, encoding="utf-8")
+        (outdir / name).write_bytes(text.encode("utf-8"))  # no newline translation: the test compares bytes
     total = sum(len(t.encode()) for t in files.values())
     print(f"{len(files)} animations, {total / 1024:.1f} KiB in all, in {outdir}")
 

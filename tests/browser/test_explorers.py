@@ -12,19 +12,27 @@ computes for the same configuration:
 * interpolation: the output size and the weights shown for every output pixel (a row
   of ``upsampling.interpolation_matrix``), as numbers and as the displayed 4-decimal text;
 * pixel shuffle: the source of every output pixel (``upsampling.pixel_shuffle`` of
-  0, 1, 2, ... for CRD; the reshape and transpose of ONNX's DepthToSpace definition for DCR);
+  0, 1, 2, ... for CRD; ``upsampling.depth_to_space(..., "DCR")`` for DCR);
 * convolution as a matrix: for every output pixel its row of C and for every input
   pixel its column, with the kernel tap of each entry (``upsampling.conv_matrix``).
 
 Agreement must be 100 %; a script error on the page fails too. Self-contained: it
 needs only the fixtures of tests/browser/conftest.py and a built book.
+
+Speed: by default (``make test``) each explorer is driven over a deterministic subset of
+its grid: every ``STRIDE``-th configuration, plus, for every parameter, the first
+configuration holding each of its values that the stride missed, so every value of every
+control is still exercised and every check can still fail. ``EXPLORER_GRID=full`` drives
+the whole grid. The failure message and the printed line give both sizes.
 """
 
 import itertools
 import math
+import os
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 import upsampling
 from upsampling import shapes
@@ -43,6 +51,27 @@ INTERP_VARIANTS = ([("nearest", False, False, rc) for rc in (False, True)]
 INTERP_GRID = [(m, n, sf, ac, aa, rc) for (m, ac, aa, rc) in INTERP_VARIANTS for n in range(1, 9) for sf in INTERP_SCALES]
 SHUFFLE_GRID = list(itertools.product(range(1, 5), range(1, 4), range(1, 4), range(1, 4), ("CRD", "DCR")))
 MATRIX_GRID = list(itertools.product(range(1, 7), range(1, 5), range(1, 4), range(0, 3), range(1, 3)))
+
+FULL = os.environ.get("EXPLORER_GRID", "").lower() == "full"
+STRIDE = 7  # prime, so the stride does not lock onto one value of a parameter
+
+
+def subset(grid, stride=STRIDE):
+    """Every ``stride``-th configuration, plus one configuration for each parameter value it missed."""
+    if FULL:
+        return list(grid)
+    picked = set(range(0, len(grid), stride))
+    for position in range(len(grid[0])):
+        seen = {grid[q][position] for q in picked}
+        for q, config in enumerate(grid):
+            if config[position] not in seen:
+                picked.add(q)
+                seen.add(config[position])
+    return [grid[q] for q in sorted(picked)]
+
+
+def _sizes(run, grid):
+    return f"{len(run)} of {len(grid)} configurations" + ("" if FULL else "; EXPLORER_GRID=full for all")
 
 # In-page driver: set a field as a reader would and let the explorer redraw.
 SET = """() => {
@@ -75,8 +104,10 @@ def explorer_page(browser, base_url):
     page.close()
 
 
-def _report(bad, total, what):
-    assert not bad, f"{what}: {len(bad)} of {total} configurations disagree with the package, e.g. {bad[:3]}"
+def _report(bad, run, grid, what):
+    print(f"{what}: {_sizes(run, grid)}")
+    assert not bad, (f"{what}: {len(bad)} of {len(run)} configurations disagree with the package "
+                     f"({_sizes(run, grid)}), e.g. {bad[:3]}")
 
 
 # --------------------------------------------------------------------------- transposed convolution
@@ -126,9 +157,10 @@ TRANSPOSED_READ = """
 
 @pytest.mark.parametrize("view", ["scatter", "zero"])
 def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
-    shown = explorer_page.evaluate(TRANSPOSED_READ, [TRANSPOSED_GRID, view])
+    grid = subset(TRANSPOSED_GRID)
+    shown = explorer_page.evaluate(TRANSPOSED_READ, [grid, view])
     bad = []
-    for config, got in zip(TRANSPOSED_GRID, shown):
+    for config, got in zip(grid, shown):
         want = _transposed_expected(*config)
         if "refused" in want or "refused" in got:
             if want.get("refused") != got.get("refused"):
@@ -138,20 +170,39 @@ def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
         problems += [f"stamp {step}" for step, cells in got["stamps"].items() if cells != want["stamps"][int(step)]]
         if problems:
             bad.append((config, problems))
-    assert len(shown) == len(TRANSPOSED_GRID)
-    _report(bad, len(TRANSPOSED_GRID), f"transposed explorer ({view} view)")
+    assert len(shown) == len(grid)
+    _report(bad, grid, TRANSPOSED_GRID, f"transposed explorer ({view} view)")
 
 
 # --------------------------------------------------------------------------- interpolation
+
+
+def _torch_matrix(mode, n, sf, ac, aa, rc):
+    """PyTorch's own F.interpolate, given the reader's arguments, applied to the unit vectors: its matrix."""
+    eye = torch.eye(n, dtype=torch.float64)
+    if mode in ("nearest", "nearest-exact", "area", "linear") and not aa:
+        kwargs = {"align_corners": ac} if mode == "linear" else {}
+        out = F.interpolate(eye.reshape(n, 1, n), scale_factor=sf, mode=mode, recompute_scale_factor=rc, **kwargs)
+        return out[:, 0, :].T
+    # bicubic and antialias exist only in 2-D: one row, height scale 1
+    out = F.interpolate(eye.reshape(n, 1, 1, n), scale_factor=(1.0, sf), mode={"linear": "bilinear"}.get(mode, "bicubic"),
+                        recompute_scale_factor=rc, align_corners=ac, antialias=aa)
+    return out[:, 0, 0, :].T
 
 
 def _interp_expected(mode, n, sf, ac, aa, rc):
     o = math.floor(n * sf)
     if o < 1:
         return {"refused": "size"}
+    # which arguments reach the package: the scale enters the mapping unless it is recomputed from the sizes,
+    # and never for area or align_corners. That rule is the explorer's too, so it is checked here against
+    # PyTorch's own operator called with the reader's arguments, not taken on trust.
     scale_factor = None if (mode == "area" or rc or ac) else sf
     kwargs = {"align_corners": ac, "antialias": aa} if mode in ("linear", "cubic") else {}
     matrix = upsampling.interpolation_matrix(n, o, mode, scale_factor=scale_factor, **kwargs)
+    reference = _torch_matrix(mode, n, sf, ac, aa, rc)
+    assert reference.shape == matrix.shape and torch.allclose(reference, matrix, atol=1e-9, rtol=0), (
+        f"the package's matrix differs from F.interpolate for {(mode, n, sf, ac, aa, rc)}")
     return {"o": o, "rows": matrix.tolist()}
 
 
@@ -178,9 +229,10 @@ INTERP_READ = """
 
 
 def test_interpolation_explorer_agrees_with_the_package(explorer_page):
-    shown = explorer_page.evaluate(INTERP_READ, INTERP_GRID)
+    grid = subset(INTERP_GRID)
+    shown = explorer_page.evaluate(INTERP_READ, grid)
     bad, rows_checked = [], 0
-    for config, got in zip(INTERP_GRID, shown):
+    for config, got in zip(grid, shown):
         want = _interp_expected(*config)
         if "refused" in want or "refused" in got:
             if want.get("refused") != got.get("refused"):
@@ -202,8 +254,8 @@ def test_interpolation_explorer_agrees_with_the_package(explorer_page):
             if sorted(index for index, _, _ in entries) != [q for q, w in enumerate(row) if w != 0]:
                 bad.append((config, f"output pixel {j}: shown taps differ", entries, row))
                 break
-    assert len(shown) == len(INTERP_GRID) and rows_checked > 0
-    _report(bad, len(INTERP_GRID), f"interpolation explorer ({rows_checked} output pixels)")
+    assert len(shown) == len(grid) and rows_checked > 0
+    _report(bad, grid, INTERP_GRID, f"interpolation explorer ({rows_checked} output pixels)")
 
 
 # --------------------------------------------------------------------------- pixel shuffle
@@ -214,8 +266,8 @@ def _shuffle_expected(r, c, h, w, order):
     numbers = torch.arange(cin * h * w).reshape(1, cin, h, w)
     if order == "CRD":
         out = upsampling.pixel_shuffle(numbers, r)
-    else:  # ONNX DepthToSpace, mode="DCR": reshape (N, r, r, C, H, W), transpose (0, 3, 4, 1, 5, 2), reshape
-        out = numbers.reshape(1, r, r, c, h, w).permute(0, 3, 4, 1, 5, 2).reshape(1, c, h * r, w * r)
+    else:  # the package's DepthToSpace (tests/test_porting_layout.py checks it against onnxruntime and TensorFlow)
+        out = upsampling.depth_to_space(numbers, r, "DCR")
     sources = []
     for v in out.flatten().tolist():
         ch, rest = divmod(v, h * w)
@@ -239,15 +291,16 @@ SHUFFLE_READ = """
 
 
 def test_shuffle_explorer_agrees_with_the_package(explorer_page):
-    shown = explorer_page.evaluate(SHUFFLE_READ, SHUFFLE_GRID)
+    grid = subset(SHUFFLE_GRID)
+    shown = explorer_page.evaluate(SHUFFLE_READ, grid)
     bad = []
-    for config, got in zip(SHUFFLE_GRID, shown):
+    for config, got in zip(grid, shown):
         want = _shuffle_expected(*config)
         ch, y, x = want[-1].split(",")
         if got["src"] != want or got["lit"] != [want[-1]] or f"channel {ch} at ({y}, {x})" not in got["picked"]:
             bad.append((config, got, want))
-    assert len(shown) == len(SHUFFLE_GRID)
-    _report(bad, len(SHUFFLE_GRID), "pixel-shuffle explorer")
+    assert len(shown) == len(grid)
+    _report(bad, grid, SHUFFLE_GRID, "pixel-shuffle explorer")
 
 
 # --------------------------------------------------------------------------- convolution as a matrix
@@ -295,9 +348,10 @@ MATRIX_READ = """
 
 
 def test_matrix_explorer_agrees_with_the_package(explorer_page):
-    shown = explorer_page.evaluate(MATRIX_READ, MATRIX_GRID)
+    grid = subset(MATRIX_GRID)
+    shown = explorer_page.evaluate(MATRIX_READ, grid)
     bad = []
-    for config, got in zip(MATRIX_GRID, shown):
+    for config, got in zip(grid, shown):
         want = _matrix_expected(*config)
         if "refused" in want or "refused" in got:
             if want.get("refused") != got.get("refused"):
@@ -313,8 +367,8 @@ def test_matrix_explorer_agrees_with_the_package(explorer_page):
             bad.append((config, "highlighted output pixels"))
         elif [sorted(x) for x in got["matrixRows"]] != [[c for c, _ in r] for r in want["rows"]]:
             bad.append((config, "highlighted matrix row"))
-    assert len(shown) == len(MATRIX_GRID)
-    _report(bad, len(MATRIX_GRID), "conv-as-matrix explorer")
+    assert len(shown) == len(grid)
+    _report(bad, grid, MATRIX_GRID, "conv-as-matrix explorer")
 
 
 # --------------------------------------------------------------------------- state in the address

@@ -122,7 +122,7 @@
 
   // ------------------------------------------------------------------ transposed convolution
 
-  /* Output size (i-1)s - 2p + d(k-1) + op + 1 and PyTorch's refusals, one dimension. */
+  /* Output size (n-1)s - 2p + d(k-1) + a + 1 (n: the input size, field "i"; a: output_padding, field "op") and PyTorch's refusals, one dimension. */
   function transposedSize(st) {
     const { i, k, s, p, d, op } = st;
     const limit = Math.max(s, d);
@@ -132,7 +132,7 @@
     }
     const o = (i - 1) * s - 2 * p + d * (k - 1) + op + 1;
     if (o < 1) {
-      return { refused: { kind: "size", text: `the output size (i−1)·s − 2p + d·(k−1) + output_padding + 1 = ${o} is not positive: ` +
+      return { refused: { kind: "size", text: `the output size (n−1)·s − 2p + d·(k−1) + a + 1 = ${o} is not positive: ` +
         `padding=${p} crops more than the ${o + 2 * p} samples the transposed convolution produces before cropping.` } };
     }
     return { o };
@@ -159,12 +159,12 @@
   }
 
   const TRANSPOSED = [
-    { name: "i", label: "input size i", type: "int", min: 1, max: 6, value: 3 },
+    { name: "i", label: "input size n", type: "int", min: 1, max: 6, value: 3 },
     { name: "k", label: "kernel size k", type: "int", min: 1, max: 5, value: 3 },
     { name: "s", label: "stride s", type: "int", min: 1, max: 4, value: 2 },
     { name: "p", label: "padding p", type: "int", min: 0, max: 6, value: 0 },
     { name: "d", label: "dilation d", type: "int", min: 1, max: 3, value: 1 },
-    { name: "op", label: "output_padding", type: "int", min: 0, max: 3, value: 0 },
+    { name: "op", label: "output_padding a", type: "int", min: 0, max: 3, value: 0 },
     { name: "view", label: "view", type: "select", value: "scatter",
       options: [["scatter", "scatter (stamps)"], ["zero", "zero insertion"]] },
     { name: "step", label: "input pixel (row-major index)", type: "int", min: 0, max: 35, value: 0 },
@@ -203,7 +203,7 @@
       const a = Math.floor(step / st.i), b = step % st.i;
       const terms = [(st.i - 1) * st.s, 2 * st.p, st.d * (st.k - 1), st.op, 1];
       const signs = ["", " − ", " + ", " + ", " + "];
-      const formula = "(i−1)·s − 2p + d·(k−1) + output_padding + 1 = " +
+      const formula = "(n−1)·s − 2p + d·(k−1) + a + 1 = " +
         terms.map((v, j) => `${signs[j]}<span class="ex-term" data-term="${j}">${v}</span>`).join("");
       const counts = overlap1d(st, o);
       const rows = stamp1d(st, o, a), cols = stamp1d(st, o, b);
@@ -214,7 +214,8 @@
         `${rows.length < st.k || cols.length < st.k ? " (taps that fall in the cropped padding write nothing)" : ""}.</p>` +
         `<p>Taps per output pixel (the overlap map) range from ${lo * lo} to ${hi * hi}` +
         `${st.s > 1 && st.k % st.s === 0 && st.d === 1 ? `; k = ${st.k} is a multiple of s = ${st.s}, so away from the borders every pixel gets the same number` : ""}` +
-        `${st.s > 1 && st.k % st.s !== 0 && st.d === 1 ? `; k = ${st.k} is not a multiple of s = ${st.s}: a checkerboard` : ""}.</p></div>`;
+        `${st.s > 1 && st.k % st.s !== 0 && st.d === 1 ? (lo !== hi ? `; k = ${st.k} is not a multiple of s = ${st.s}: a checkerboard` :
+          `; k = ${st.k} is not a multiple of s = ${st.s}, but with this input size and cropping every output pixel gets the same number`) : ""}.</p></div>`;
       html += st.view === "zero" ? zeroView(st, o, a, b) : scatterView(st, o, a, b, counts);
       html += oneDView(st, o, b, counts);
       out.innerHTML = html;
@@ -487,7 +488,7 @@
 
   const SHUFFLE = [
     { name: "r", label: "upscale factor r", type: "int", min: 1, max: 4, value: 2 },
-    { name: "c", label: "output channels C", type: "int", min: 1, max: 3, value: 1 },
+    { name: "c", label: "output channels C_out", type: "int", min: 1, max: 3, value: 1 },
     { name: "h", label: "input height H", type: "int", min: 1, max: 4, value: 2 },
     { name: "w", label: "input width W", type: "int", min: 1, max: 4, value: 2 },
     { name: "order", label: "order", type: "select", value: "CRD",
@@ -546,7 +547,7 @@
             cell(gx + X * size, oy + Y * size, size, `ex-c${ch % PALETTE}`, ch) + "</g>";
         }
       }
-      const formula = order === "CRD" ? "out[c, y·r+i, x·r+j] = in[c·r² + i·r + j, y, x]" : "out[c, y·r+i, x·r+j] = in[(i·r + j)·C + c, y, x]";
+      const formula = order === "CRD" ? "y[c, i·r+t_h, j·r+t_w] = x[c·r² + t_h·r + t_w, i, j]" : "y[c, i·r+t_h, j·r+t_w] = x[(t_h·r + t_w)·C_out + c, i, j]";
       out.innerHTML = `<div class="ex-live" aria-live="polite"><p>(${cin}, ${H}, ${W}) → (${C}, ${H * r}, ${W * r}), ${order}: <code>${formula}</code>. Numbers and colours: the input channel. Point at or focus an output pixel to see its source.</p><p class="ex-pick">&nbsp;</p></div>` +
         `<figure class="ex-fig">${s}</svg><figcaption>Top: the ${cin} input channels. Bottom: the output; every value is moved, none is changed.</figcaption></figure>`;
     }
