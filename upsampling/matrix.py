@@ -27,11 +27,11 @@ def conv_matrix(input_shape: Sequence[int], weight: torch.Tensor, stride: int | 
                 padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1, groups: int = 1) -> torch.Tensor:
     """The matrix ``C`` of a convolution as a sparse COO tensor: ``C @ x.reshape(-1) == conv(x).reshape(-1)``.
 
-    In 2-D, row ``(c_out, i, j)`` of ``C`` (flattened row-major, like ``y.reshape(-1)``)
+    In 2-D, row ``(o, i, j)`` of ``C`` (flattened row-major, like ``y.reshape(-1)``)
     holds the kernel taps that output pixel reads: for every in-group input
-    channel ``c`` and tap ``(t_h, t_w)`` it has the entry ``weight[c_out, c, t_h, t_w]``
-    in column ``(g * C_in / groups + c, i*s_h - p_h + t_h*d_h, j*s_w - p_w + t_w*d_w)``
-    (flattened like ``x.reshape(-1)``; ``g = c_out // (C_out / groups)`` is the
+    channel ``c`` and tap ``(t_h, t_w)`` it has the entry ``weight[o, c, t_h, t_w]``
+    in column ``(group * C_in / groups + c, i*s_h - p_h + t_h*d_h, j*s_w - p_w + t_w*d_w)``
+    (flattened like ``x.reshape(-1)``; ``group = o // (C_out / groups)`` is the
     output channel's group). 1-D and 3-D are the same with one or three spatial
     indices. Taps that land in the zero padding read nothing and have no entry.
     Entries are stored for every remaining tap, also where the weight is zero,
@@ -132,14 +132,14 @@ def _conv_entries(input_shape, weight_shape, out_size, stride, padding, dilation
     c_out, c_in_group, *kernel = weight_shape
     n = len(in_size)
     shape = (*out_size, c_in_group, *kernel)
-    axes = [torch.arange(m, device=device).view([m if d == dim else 1 for d in range(len(shape))])
+    axes = [torch.arange(m, device=device).view([m if axis == dim else 1 for axis in range(len(shape))])
             for dim, m in enumerate(shape)]
     out_idx, c, tap = axes[:n], axes[n], axes[n + 1:]
     # input position read by tap t of output position i, per dimension
     pos = [i * s - p + t * d for i, t, s, p, d in zip(out_idx, tap, stride, padding, dilation)]
     inside = torch.ones((), dtype=torch.bool, device=device)
-    for y, m in zip(pos, in_size):
-        inside = inside & (y >= 0) & (y < m)
+    for u, m in zip(pos, in_size):
+        inside = inside & (u >= 0) & (u < m)
     keep = _flat(inside, shape).nonzero().squeeze(1)          # not in the padding
     row = _flat(_ravel(out_idx, out_size), shape, keep)        # output position of channel 0
     col = _flat(_ravel([c, *pos], (c_in_group, *in_size)), shape, keep)  # input position in channel c

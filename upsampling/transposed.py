@@ -218,11 +218,11 @@ def _scatter(x, weight, bias, stride, padding, output_padding, dilation, groups)
     # The full canvas, before `padding` is cropped, with `output_padding` extra at the far end.
     zeros = (0,) * len(size)
     canvas = x.new_zeros(n, c_out, *_output_size(size, kernel, stride, zeros, dilation, output_padding))
-    # Tap a of every input pixel i lands on canvas position i*s + a*d (per dimension):
+    # Tap t of every input pixel i lands on canvas position i*s + t*d (per dimension):
     # one strided slice per tap (a loop over the prod(k) taps, each vectorized over all pixels).
     everything = (slice(None), slice(None))
     for tap in itertools.product(*map(range, kernel)):
-        region = tuple(slice(a * d, a * d + (m - 1) * s + 1, s) for a, d, m, s in zip(tap, dilation, size, stride))
+        region = tuple(slice(t * d, t * d + (m - 1) * s + 1, s) for t, d, m, s in zip(tap, dilation, size, stride))
         canvas[everything + region] += copies[everything + tap]
     out_size = _output_size(size, kernel, stride, padding, dilation, output_padding)
     out = canvas[everything + tuple(slice(p, p + m) for p, m in zip(padding, out_size))]
