@@ -134,5 +134,36 @@
   facts.iconCodepoints = [...codepoints];
   if (document.querySelector("script[src*='fontawesome']")) problems.push("fontawesome.js is loaded");
 
+  // 7. Code is legible: each token colour of the highlighted code against its background
+  //    (WCAG AA, 4.5:1), once per distinct colour pair. (axe-core's own contrast rule is run
+  //    with the code flattened to plain text: token by token it takes seconds a page.)
+  const rgba = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const lin = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(style(e).backgroundColor);
+      if (c.length >= 3 && (c.length === 3 || c[3] > 0)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const pairs = new Map();
+  document.querySelectorAll("article .highlight pre, article .highlight pre span").forEach((el) => {
+    if (!(el.textContent || "").trim()) return;
+    const key = style(el).color + "|" + (el.parentElement && style(el.parentElement).backgroundColor) + "|" + el.className;
+    if (!pairs.has(key)) pairs.set(key, el);
+  });
+  let worst = Infinity;
+  pairs.forEach((el) => {
+    const fg = luminance(rgba(style(el).color)), bg = luminance(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    worst = Math.min(worst, ratio);
+    if (ratio < 4.5) problems.push(`code token .${el.className || "pre"} has contrast ${ratio.toFixed(2)} < 4.5 ("${el.textContent.trim().slice(0, 20)}")`);
+  });
+  facts.codeColourPairs = pairs.size;
+  facts.worstCodeContrast = worst;
+
   return { problems, facts };
 }
