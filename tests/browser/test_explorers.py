@@ -5,12 +5,16 @@ after another (as a reader would, with input/change events), reads what the
 explorer then displays, and compares it with what the `upsampling` package
 computes for the same configuration:
 
-* transposed convolution: whether PyTorch's rules refuse it (and for which reason),
-  the output size and its terms, the overlap count of every output pixel in 2-D and
-  1-D (``upsampling.artifacts.overlap_map``), and the output pixels that the current
-  input pixel writes (``upsampling.conv_transpose2d`` of a one-hot input), in both views;
-* interpolation: the output size and the weights shown for every output pixel (a row
-  of ``upsampling.interpolation_matrix``), as numbers and as the displayed 4-decimal text;
+* transposed convolution: whether PyTorch's own ``F.conv_transpose2d`` refuses it (and for
+  which reason; an output of size 0 is shown as no output), the output size and its terms,
+  the overlap count of every output pixel in 2-D and 1-D (``upsampling.artifacts.overlap_map``),
+  and the output pixels that the current input pixel writes (``upsampling.conv_transpose2d``
+  of a one-hot input), in both views; in the zero-insertion view also every cell of the grid
+  that the stride-1 convolution reads (built with PyTorch and checked against it) and the
+  outlined current input pixel;
+* interpolation: the output size, PyTorch's refusals, the weights shown for every output
+  pixel (a row of ``upsampling.interpolation_matrix``), as numbers and as the displayed
+  4-decimal text, and the source coordinate shown (linear without antialias, nearest);
 * pixel shuffle: the source of every output pixel (``upsampling.pixel_shuffle`` of
   0, 1, 2, ... for CRD; ``upsampling.depth_to_space(..., "DCR")`` for DCR);
 * convolution as a matrix: for every output pixel its row of C and for every input
@@ -29,6 +33,7 @@ the whole grid. The failure message and the printed line give both sizes.
 import itertools
 import math
 import os
+import re
 
 import pytest
 import torch
@@ -113,11 +118,32 @@ def _report(bad, run, grid, what):
 # --------------------------------------------------------------------------- transposed convolution
 
 
+def _torch_transposed_refusal(i, k, s, p, d, op):
+    """What PyTorch's own 2-D operator does in float64: (None, its output size) if it accepts, else (the reason,
+    None); for a refused size it reads the size PyTorch reports ("Calculated output size per channel: (o x o)"):
+    an output of size 0 is shown as no output, a negative one as refused."""
+    try:
+        y = F.conv_transpose2d(torch.zeros(1, 1, i, i, dtype=torch.float64), torch.zeros(1, 1, k, k, dtype=torch.float64),
+                               stride=s, padding=p, output_padding=op, dilation=d)
+    except RuntimeError as e:
+        if "output padding must be smaller" in str(e):
+            return "output_padding", None
+        size = re.search(r"Calculated output size per channel: \((-?\d+) x (-?\d+)\)", str(e))
+        assert size and size[1] == size[2], str(e)
+        return ("empty" if int(size[1]) == 0 else "size"), None
+    assert y.shape[-1] == y.shape[-2] > 0
+    return None, y.shape[-1]
+
+
 def _transposed_expected(i, k, s, p, d, op):
+    refused, torch_o = _torch_transposed_refusal(i, k, s, p, d, op)
     try:
         o = shapes.conv_transpose_output_size(i, k, s, p, d, op)
-    except ValueError as e:
-        return {"refused": "output_padding" if "output_padding=" in str(e).split(" must")[0] else "size"}
+    except ValueError as e:   # the package refuses exactly where PyTorch does, for the same reason
+        reason = "output_padding" if "output_padding=" in str(e).split(" must")[0] else "size"
+        assert refused is not None and reason == {"empty": "size"}.get(refused, refused), ((i, k, s, p, d, op), e, refused)
+        return {"refused": refused}
+    assert refused is None and o == torch_o, ((i, k, s, p, d, op), refused, o, torch_o)
     counts = overlap_map((i, i), k, s, p, op, d).flatten().tolist()
     counts1d = overlap_map(i, k, s, p, op, d).tolist()
     onehots = torch.eye(i * i, dtype=torch.float64).reshape(i * i, 1, i, i)
@@ -125,7 +151,25 @@ def _transposed_expected(i, k, s, p, d, op):
                                     output_padding=op, dilation=d)
     stamps = [(y[a, 0].flatten() != 0).nonzero().flatten().tolist() for a in range(i * i)]
     terms = [(i - 1) * s, 2 * p, d * (k - 1), op, 1]  # shown as (i-1)s - 2p + d(k-1) + op + 1
-    return {"o": o, "counts": counts, "counts1d": counts1d, "stamps": stamps, "terms": terms}
+    assert terms[0] - terms[1] + sum(terms[2:]) == torch_o   # the terms add up to the size PyTorch computes
+    return {"o": o, "counts": counts, "counts1d": counts1d, "stamps": stamps, "terms": terms,
+            "zero": _zero_grid(i, k, s, p, d, op)}
+
+
+def _zero_grid(i, k, s, p, d, op):
+    """The grid the stride-1 convolution of the zero-insertion view reads, checked against PyTorch, row-major:
+    input pixels as "row,column", inserted zeros as "ex-zero", padding (and output padding) as "ex-pad"."""
+    x = torch.arange(1.0, i * i + 1, dtype=torch.float64).reshape(1, 1, i, i)
+    up = x.new_zeros(1, 1, (i - 1) * s + 1, (i - 1) * s + 1)
+    up[..., ::s, ::s] = x
+    q = d * (k - 1) - p
+    grid = F.pad(up, (q, q + op, q, q + op))                                  # negative q crops
+    w = torch.rand(1, 1, k, k, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    torch.testing.assert_close(F.conv2d(grid, w.flip(-2, -1), dilation=d),
+                               F.conv_transpose2d(x, w, stride=s, padding=p, output_padding=op, dilation=d))
+    box = F.pad(torch.ones_like(up), (q, q + op, q, q + op))                  # 1 inside the zero-inserted input
+    return [f"{int(v - 1) // i},{int(v - 1) % i}" if v else ("ex-zero" if b else "ex-pad")
+            for v, b in zip(grid.flatten().tolist(), box.flatten().tolist())]
 
 
 TRANSPOSED_READ = """
@@ -140,8 +184,10 @@ TRANSPOSED_READ = """
     if (refused) { out.push({refused: refused.dataset.refused}); continue; }
     const r = {o: Number(root.querySelector("[data-out-size]").textContent), stamps: {},
                terms: [...root.querySelectorAll("[data-term]")].map(t => Number(t.textContent))};
+    if (view === "zero") { r.zero = [...root.querySelectorAll("[data-z]")].map(e => e.dataset.z); r.current = {}; }
     for (const step of steps) {
       __set(root, "step", step);
+      if (view === "zero") r.current[step] = [...root.querySelectorAll("rect.ex-cur[data-z]")].map(e => e.dataset.z);
       const cells = [...root.querySelectorAll("[data-count]")];
       r.counts = cells.map(c => Number(c.nextElementSibling.textContent));
       r.stamps[step] = cells.flatMap((c, q) => c.dataset.stamp === "1" ? [q] : []);
@@ -158,6 +204,7 @@ TRANSPOSED_READ = """
 @pytest.mark.parametrize("view", ["scatter", "zero"])
 def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
     grid = subset(TRANSPOSED_GRID)
+    assert view == "scatter" or any(c[3] > c[4] * (c[1] - 1) for c in grid)   # the cropped case p > d(k-1) is driven
     shown = explorer_page.evaluate(TRANSPOSED_READ, [grid, view])
     bad = []
     for config, got in zip(grid, shown):
@@ -167,11 +214,59 @@ def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
                 bad.append((config, want.get("refused", want.get("o")), got))
             continue
         problems = [key for key in ("o", "counts", "counts1d", "terms") if got[key] != want[key]]
+        if got["terms"][0] - got["terms"][1] + sum(got["terms"][2:]) != got["o"]:
+            problems.append("the terms shown do not add up to the size shown")
+        if view == "zero":
+            if got["zero"] != want["zero"]:
+                problems.append("zero-insertion grid")
+            for step, cells in got["current"].items():
+                i = config[0]
+                label = f"{int(step) // i},{int(step) % i}"
+                if cells != ([label] if label in want["zero"] else []):
+                    problems.append(f"current input pixel {step}")
         problems += [f"stamp {step}" for step, cells in got["stamps"].items() if cells != want["stamps"][int(step)]]
         if problems:
             bad.append((config, problems))
     assert len(shown) == len(grid)
     _report(bad, grid, TRANSPOSED_GRID, f"transposed explorer ({view} view)")
+
+
+def test_the_no_output_text_matches_pytorch():
+    """What explorers.js says of an output of size 0, run over every setting of the explorer's controls
+    (n <= 6, k <= 5, s <= 4, p <= 6, d <= 3, a <= 3): float64 and 1-D refuse it always; in float32 PyTorch refuses
+    it for most settings and returns an empty 0x0 tensor for the others, and only through oneDNN (with oneDNN
+    off it refuses them all); a negative size is refused in every case. No browser needed."""
+    outcome = {"float64": set(), "float32": set(), "float32, no oneDNN": set(), "1-D": set()}
+
+    def run(dtype, two_d, config):
+        i, k, s, p, d, op = config
+        shape = (1, 1, i, i) if two_d else (1, 1, i)
+        operator = F.conv_transpose2d if two_d else F.conv_transpose1d
+        try:
+            y = operator(torch.zeros(shape, dtype=dtype), torch.zeros(shape[:2] + (k,) * (len(shape) - 2), dtype=dtype),
+                         stride=s, padding=p, output_padding=op, dilation=d)
+        except RuntimeError:
+            return "refused"
+        return "empty" if y.numel() == 0 else "output"
+
+    for config in itertools.product(range(1, 7), range(1, 6), range(1, 5), range(0, 7), range(1, 4), range(0, 4)):
+        i, k, s, p, d, op = config
+        if op >= max(s, d) or (i - 1) * s - 2 * p + d * (k - 1) + op + 1 > 0:
+            continue
+        zero = (i - 1) * s - 2 * p + d * (k - 1) + op + 1 == 0
+        outcome["float64"].add((zero, run(torch.float64, True, config)))
+        outcome["1-D"].add((zero, run(torch.float32, False, config)))
+        outcome["float32"].add((zero, run(torch.float32, True, config), config))
+        with torch.backends.mkldnn.flags(enabled=False):
+            outcome["float32, no oneDNN"].add((zero, run(torch.float32, True, config)))
+    assert outcome["float64"] == outcome["1-D"] == outcome["float32, no oneDNN"] == {(True, "refused"), (False, "refused")}
+    zeros = [result for zero, result, _ in outcome["float32"] if zero]
+    assert {result for zero, result, _ in outcome["float32"] if not zero} == {"refused"}
+    assert set(zeros) == {"refused", "empty"} and zeros.count("refused") > zeros.count("empty") > 0, (
+        zeros.count("refused"), zeros.count("empty"))   # "most settings" refuse, "the others" return an empty tensor
+    assert (len(zeros), zeros.count("empty")) == (264, 61)   # the counts book/explorers.md quotes
+    print(f"output size 0: {len(zeros)} settings; float32 refuses {zeros.count('refused')}, "
+          f"returns an empty tensor for {zeros.count('empty')}")
 
 
 # --------------------------------------------------------------------------- interpolation
@@ -192,8 +287,14 @@ def _torch_matrix(mode, n, sf, ac, aa, rc):
 
 def _interp_expected(mode, n, sf, ac, aa, rc):
     o = math.floor(n * sf)
-    if o < 1:
-        return {"refused": "size"}
+    if o < 1:   # PyTorch refuses, except in area mode (adaptive average pooling), which returns an empty tensor
+        try:
+            _torch_matrix(mode, n, sf, ac, aa, rc)
+        except RuntimeError as e:
+            assert "sizes should be greater than 0" in str(e), str(e)
+            return {"refused": "size"}
+        assert _torch_matrix(mode, n, sf, ac, aa, rc).numel() == 0
+        return {"refused": "empty"}
     # which arguments reach the package: the scale enters the mapping unless it is recomputed from the sizes,
     # and never for area or align_corners. That rule is the explorer's too, so it is checked here against
     # PyTorch's own operator called with the reader's arguments, not taken on trust.
@@ -206,6 +307,25 @@ def _interp_expected(mode, n, sf, ac, aa, rc):
     return {"o": o, "rows": matrix.tolist()}
 
 
+def _source_agrees(config, row, xi):
+    """The source coordinate shown for one output pixel, against PyTorch's row of weights (the package's row,
+    asserted equal to F.interpolate's): for linear without antialias, inside [0, n - 1], it is the weighted mean
+    of the input indices; for nearest (nearest-exact) the one index with weight 1 is floor(xi) (floor(xi + 1/2)),
+    clamped to the input. Area shows none; cubic and antialiased rows are not read back as a coordinate."""
+    mode, n, sf, ac, aa, rc = config
+    if mode == "area":
+        return xi is None
+    if xi is None:
+        return False
+    if mode == "linear" and not aa:
+        return not 0 <= xi <= n - 1 or abs(sum(q * w for q, w in enumerate(row)) - xi) <= 1e-6
+    if mode in ("nearest", "nearest-exact"):
+        picked = row.index(1.0)
+        shift = 0.5 if mode == "nearest-exact" else 0.0
+        return picked in {min(max(math.floor(max(xi, 0) + shift + e), 0), n - 1) for e in (-1e-6, 0, 1e-6)}
+    return True
+
+
 INTERP_READ = """
 (grid) => {
   const root = document.querySelector('div.explorer[data-kind="interpolation"]');
@@ -216,16 +336,36 @@ INTERP_READ = """
     if (refused) { out.push({refused: refused.dataset.refused}); continue; }
     const o = Number(root.querySelector("[data-out-size]").textContent);
     const rows = [];
+    const xis = [];
     for (let j = 0; j < o; j++) {
       __set(root, "j", j);
+      const xi = root.querySelector("[data-xi]");
+      xis.push(xi ? Number(xi.dataset.xi) : null);
       rows.push([...root.querySelectorAll("[data-w-index]")].map(w =>
         [Number(w.dataset.wIndex), Number(w.dataset.w), Number(w.textContent.split(":")[1])]));
     }
-    out.push({o, rows});
+    out.push({o, rows, xis});
   }
   return out;
 }
 """
+
+
+def test_an_empty_interpolation_is_refused_except_by_area():
+    """Over every setting of the interpolation explorer's controls with an output size floor(n * sf) of 0
+    (n <= 16, scale_factor 0.1 to 8 in steps of 0.05), PyTorch refuses, except in area mode, which returns an
+    empty tensor: what the explorer says. No browser needed."""
+    settings = [(n, round(0.1 + 0.05 * q, 2)) for n in range(1, 17) for q in range(159)
+                if math.floor(n * round(0.1 + 0.05 * q, 2)) < 1]
+    outcome = set()
+    for (mode, ac, aa, rc), (n, sf) in itertools.product(INTERP_VARIANTS, settings):
+        try:
+            outcome.add((mode, _torch_matrix(mode, n, sf, ac, aa, rc).numel()))
+        except RuntimeError as e:
+            assert "sizes should be greater than 0" in str(e)
+            outcome.add((mode, "refused"))
+    assert len(settings) == 41 and outcome == {("area", 0)} | {(m, "refused") for m in ("nearest", "nearest-exact",
+                                                                                          "linear", "cubic")}, outcome
 
 
 def test_interpolation_explorer_agrees_with_the_package(explorer_page):
@@ -253,6 +393,9 @@ def test_interpolation_explorer_agrees_with_the_package(explorer_page):
                 break
             if sorted(index for index, _, _ in entries) != [q for q, w in enumerate(row) if w != 0]:
                 bad.append((config, f"output pixel {j}: shown taps differ", entries, row))
+                break
+            if not _source_agrees(config, row, got["xis"][j]):
+                bad.append((config, f"output pixel {j}: shown source coordinate", got["xis"][j], row))
                 break
     assert len(shown) == len(grid) and rows_checked > 0
     _report(bad, grid, INTERP_GRID, f"interpolation explorer ({rows_checked} output pixels)")
@@ -392,3 +535,11 @@ def test_a_link_reproduces_the_configuration(browser, base_url):
     widths = page.evaluate("() => [...document.querySelectorAll('div.explorer')].map(e => e.getBoundingClientRect().right)")
     assert max(widths) <= 390, widths
     page.close()
+
+
+def test_the_explorers_weigh_what_the_page_says():
+    """book/explorers.md: "about 45 kilobytes of plain JavaScript and CSS in all". No browser needed."""
+    from pathlib import Path
+
+    total = sum(f.stat().st_size for f in Path(__file__).parents[2].joinpath("book/_static/explorers").iterdir())
+    assert 42_500 <= total < 47_500, total

@@ -117,7 +117,7 @@
   }
 
   function refusal(why) {
-    return `<p class="ex-refused" role="alert" data-refused="${esc(why.kind)}"><strong>PyTorch refuses this:</strong> ${why.text}</p>`;
+    return `<p class="ex-refused" role="alert" data-refused="${esc(why.kind)}"><strong>${why.lead || "PyTorch refuses this:"}</strong> ${why.text}</p>`;
   }
 
   // ------------------------------------------------------------------ transposed convolution
@@ -131,6 +131,13 @@
         "Output padding only chooses among the sizes that a convolution with this stride would map back to the input size." } };
     }
     const o = (i - 1) * s - 2 * p + d * (k - 1) + op + 1;
+    if (o === 0) {  // PyTorch 2.13 on a CPU, over this explorer's whole range (tests/browser/test_explorers.py)
+      return { refused: { kind: "empty", lead: "No output:", text: `the output size (n−1)·s − 2p + d·(k−1) + a + 1 = 0: ` +
+        `padding=${p} crops all ${2 * p} samples the transposed convolution produces before cropping. ` +
+        "PyTorch refuses this (“Output size is too small”) for float64 input, and for most settings in float32; for " +
+        "the others its oneDNN CPU backend returns an empty 0×0 tensor instead of refusing (PyTorch 2.13 on an x86 CPU, " +
+        "measured over every setting of these controls)." } };
+    }
     if (o < 1) {
       return { refused: { kind: "size", text: `the output size (n−1)·s − 2p + d·(k−1) + a + 1 = ${o} is not positive: ` +
         `padding=${p} crops more than the ${o + 2 * p} samples the transposed convolution produces before cropping.` } };
@@ -268,7 +275,8 @@
         const isInput = inR && inC && (r - border) % st.s === 0 && (c - border) % st.s === 0;
         const cls = isInput ? "ex-in" : inR && inC ? "ex-zero" : "ex-pad";
         const cur = isInput && (r - border) / st.s === a && (c - border) / st.s === b;
-        s += cell(c * size, r * size, size, cls + (cur ? " ex-cur" : ""), cls === "ex-zero" ? "0" : "");
+        const z = isInput ? `${(r - border) / st.s},${(c - border) / st.s}` : cls;   // read by the browser test
+        s += cell(c * size, r * size, size, cls + (cur ? " ex-cur" : ""), cls === "ex-zero" ? "0" : "", ` data-z="${z}"`);
       }
       const counts = overlap1d(st, o);
       s += outputGrid(st, o, a, b, counts, x1, 0, size, null);
@@ -415,8 +423,9 @@
       const ac = interpolating && st.ac, aa = interpolating && st.aa;
       const o = Math.floor(st.n * st.sf);
       if (o < 1) {
-        out.innerHTML = `<div class="ex-live" aria-live="polite">${refusal({ kind: "size",
-          text: `the output size floor(${st.n} × ${st.sf}) = ${o} is not positive (“Input and output sizes should be greater than 0”).` })}</div>`;
+        out.innerHTML = `<div class="ex-live" aria-live="polite">${refusal(st.mode === "area" ? { kind: "empty", lead: "No output:",
+          text: `the output size floor(${st.n} × ${st.sf}) = ${o}. Mode “area” is adaptive average pooling, and PyTorch returns an empty tensor instead of refusing.` } :
+          { kind: "size", text: `the output size floor(${st.n} × ${st.sf}) = ${o} is not positive (“Input and output sizes should be greater than 0”).` })}</div>`;
         return;
       }
       // the scale factor enters the mapping unless recomputed (and never for area or align_corners)
@@ -426,11 +435,12 @@
       const eff = { mode: st.mode, ac, aa };
       const row = [...interpRow(eff, st.n, o, j, sf).entries()].sort((p, q) => p[0] - q[0]).filter((e) => e[1] !== 0);
       const scale = st.mode === "area" ? st.n / o : interpScale(st.n, o, ac, sf);
-      const src = (q) => st.mode === "nearest" ? interpSource(scale, q, true) : interpSource(scale, q, ac);
-      const how = ac ? `src = i·(n−1)/(o−1) = i·${fmt(scale)}` : st.mode === "nearest" ? `src = i·scale = i·${fmt(scale)}`
+      const copies = (st.mode === "linear" || aa) && st.n === o;   // PyTorch copies the input then, whatever the scale
+      const src = (q) => copies ? q : st.mode === "nearest" ? interpSource(scale, q, true) : interpSource(scale, q, ac);
+      const how = copies ? "Input and output sizes are equal, so PyTorch copies the input: src = i" : ac ? `src = i·(n−1)/(o−1) = i·${fmt(scale)}` : st.mode === "nearest" ? `src = i·scale = i·${fmt(scale)}`
         : st.mode === "area" ? `output i averages inputs floor(i·n/o) … ceil((i+1)·n/o)−1` : `src = (i + 0.5)·scale − 0.5, scale = ${fmt(scale)}`;
-      let html = `<div class="ex-live" aria-live="polite"><p>Output size floor(${st.n} × ${st.sf}) = <strong data-out-size="${o}">${o}</strong>. ${how}${st.mode !== "area" && sf === null && !ac ? " (scale recomputed from the sizes, n/o)" : sf !== null && !ac ? " (scale = 1/scale_factor)" : ""}.</p>` +
-        `<p>Output pixel ${j}${st.mode === "area" ? "" : ` samples the input at ${fmt(src(j))}`} with weights: ` +
+      let html = `<div class="ex-live" aria-live="polite"><p>Output size floor(${st.n} × ${st.sf}) = <strong data-out-size="${o}">${o}</strong>. ${how}${copies ? "" : st.mode !== "area" && sf === null && !ac ? " (scale recomputed from the sizes, n/o)" : sf !== null && !ac ? " (scale = 1/scale_factor)" : ""}.</p>` +
+        `<p>Output pixel ${j}${st.mode === "area" ? "" : ` samples the input at <span data-xi="${src(j)}">${fmt(src(j))}</span>`} with weights: ` +
         `<span class="ex-weights">${row.map(([idx, v]) => `<span data-w-index="${idx}" data-w="${v}">x${idx}: ${v.toFixed(4)}</span>`).join("; ")}</span>.</p></div>`;
       html += interpFigure(st, o, j, row, src);
       out.innerHTML = html;
