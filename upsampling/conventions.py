@@ -660,12 +660,12 @@ def pil_resize(image, size, resample=3) -> torch.Tensor:
     Raises:
         ValueError, TypeError: for a bad argument, naming it.
 
-    Reproduces ``Image.fromarray(plane, "F").resize(size, resample)``. Pillow
-    always antialiases: when shrinking, the filter (box radius 1/2, triangle,
-    Hamming radius 1; Keys' cubic ``a = -0.5`` radius 2; Lanczos-3) is stretched
-    by ``in / out``; taps outside are dropped and each output's weights
-    renormalized; centres are half-pixel. ``NEAREST`` takes
-    ``floor((i + 0.5) * in / out)``; not exact at exact ties (as
+    Reproduces ``Image.fromarray(plane, "F").resize(size, resample)``. Every
+    filter but ``NEAREST`` antialiases: when shrinking, the filter (box radius
+    1/2, triangle, Hamming radius 1; Keys' cubic ``a = -0.5`` radius 2;
+    Lanczos-3) is stretched by ``in / out``; taps outside are dropped and each
+    output's weights renormalized; centres are half-pixel. ``NEAREST`` does not
+    antialias: it takes ``floor((i + 0.5) * in / out)``; not exact at exact ties (as
     ``INTER_NEAREST_EXACT`` in :func:`cv2_resize`: Pillow and OpenCV agree with
     each other there, and sometimes take the left pixel).
 
