@@ -15,7 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from setup_cell import release, repository_url  # noqa: E402
+from setup_cell import branch, release, repository_url  # noqa: E402
 
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text())
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -46,7 +46,7 @@ def test_citation_agrees_with_release_and_repository():
 
 
 @pytest.mark.parametrize("fragment", [
-    lambda: f"git+{repository_url()}@v{release()}",
+    lambda: f"git+{repository_url()}@{branch()}",
     lambda: f"colab.research.google.com/github/{repository_url().split('github.com/')[1]}/blob/{CONFIG['repository']['branch']}/book/",
     lambda: f"edition = {{{release()}}}",
     lambda: f"url     = {{{CONFIG['html']['baseurl']}}}",

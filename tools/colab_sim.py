@@ -11,7 +11,7 @@ one in .venv-colab, the "Colab image"). Each chapter gets a runtime of its own:
    cannot read anything relative to the repository;
 3. executed top to bottom by that runtime's own kernel, with UPSAMPLING_SOURCE
    pointing at a wheel built from this checkout (the setup cell installs from
-   there instead of the release on GitHub), failing on any error outside cells
+   there instead of the book's branch on GitHub), failing on any error outside cells
    tagged `raises-exception`;
 4. afterwards, `upsampling` must be installed in the runtime, and torch must be
    the image's own, untouched.
