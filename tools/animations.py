@@ -216,7 +216,7 @@ CASES = [
     Case("conv-full-padding-no-strides", "conv", "Convolution, full padding, unit stride", 5, 3, p=2),
     Case("conv-no-padding-strides", "conv", "Convolution, no padding, stride 2", 5, 3, s=2),
     Case("conv-padding-strides", "conv", "Convolution, padding, stride 2", 5, 3, s=2, p=1),
-    Case("conv-padding-strides-odd", "conv", "Convolution, padding, stride 2, a row and a column never reached", 6, 3,
+    Case("conv-padding-strides-odd", "conv", "Convolution, padding, stride 2: last padding row and column unread", 6, 3,
          s=2, p=1),
     Case("conv-dilation", "conv", "Dilated convolution, dilation 2", 7, 3, d=2),
     Case("transposed-no-padding-no-strides", "transposed", "Transposed convolution, no padding, unit stride", 2, 3),
