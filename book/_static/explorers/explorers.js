@@ -134,9 +134,9 @@
     if (o === 0) {  // PyTorch 2.13 on a CPU, over this explorer's whole range (tests/browser/test_explorers.py)
       return { refused: { kind: "empty", lead: "No output:", text: `the output size (n−1)·s − 2p + d·(k−1) + a + 1 = 0: ` +
         `padding=${p} crops all ${2 * p} samples the transposed convolution produces before cropping. ` +
-        "PyTorch refuses this (“Output size is too small”) for float64 input, and for most settings in float32; for " +
-        "the others its oneDNN CPU backend returns an empty 0×0 tensor instead of refusing (PyTorch 2.13 on an x86 CPU, " +
-        "measured over every setting of these controls)." } };
+        "PyTorch refuses this (“Output size is too small”) for float64 input and, for a single float32 image, whenever " +
+        "the kernel is at most 3×3 and for a few larger ones; otherwise its oneDNN CPU backend returns an empty 0×0 " +
+        "tensor instead of refusing (PyTorch 2.13 on an x86 CPU, measured over every setting of these controls)." } };
     }
     if (o < 1) {
       return { refused: { kind: "size", text: `the output size (n−1)·s − 2p + d·(k−1) + a + 1 = ${o} is not positive: ` +
