@@ -278,8 +278,10 @@ def test_the_no_output_text_matches_pytorch():
     empty_kernels = [config[1] for zero, result, config in outcome["float32"] if zero and result == "empty"]
     refused_large = [config[1] for zero, result, config in outcome["float32"] if zero and result == "refused" and config[1] > 3]
     assert min(empty_kernels) >= 4 and len(refused_large) == 8   # "whenever the kernel is at most 3x3 and for a few larger ones"
-    assert {n: results.count("empty") for n, results in batch_of_two.items()} == {1: 223, 2: 226}, (
-        {n: results.count("empty") for n, results in batch_of_two.items()})   # the batch-of-two counts on the page
+    # "for a batch of two images it is most of them": the exact count depends on the thread count (and on the
+    # CPU), so the page quotes the machine it was checked on, and this checks the statement itself.
+    empty_in_batch = {n: results.count("empty") for n, results in batch_of_two.items()}
+    assert all(len(zeros) / 2 < empty <= len(zeros) for empty in empty_in_batch.values()), empty_in_batch
     print(f"output size 0: {len(zeros)} settings; float32 refuses {zeros.count('refused')}, "
           f"returns an empty tensor for {zeros.count('empty')}")
 
