@@ -12,26 +12,34 @@
                 ".cell_output .output, .output_area";
 
 
-  function mark(box) {
-    const extra = box.scrollWidth - box.clientWidth;
+  // Measure first, then mark: reading a box's scrollWidth right after marking another
+  // would force the browser to lay the page out again for every box (hundreds of times
+  // on a chapter with many equations, seconds on a phone).
+  function measure(box) {
+    return [box.scrollWidth - box.clientWidth, box.scrollLeft];
+  }
+
+  function mark(box, [extra, left]) {
     const scrolls = extra > 1;
     box.classList.toggle("book-scrolls", scrolls);
-    box.classList.toggle("book-more-left", scrolls && box.scrollLeft > 1);
-    box.classList.toggle("book-more-right", scrolls && box.scrollLeft < extra - 1);
+    box.classList.toggle("book-more-left", scrolls && left > 1);
+    box.classList.toggle("book-more-right", scrolls && left < extra - 1);
     if (scrolls && !box.hasAttribute("tabindex")) {
       box.tabIndex = 0;  // reachable and scrollable from the keyboard
     }
   }
 
   function markAll() {
-    document.querySelectorAll(BOXES).forEach(mark);
+    const boxes = Array.from(document.querySelectorAll(BOXES));
+    const sizes = boxes.map(measure);
+    boxes.forEach((box, n) => mark(box, sizes[n]));
     document.documentElement.dataset.bookScrollsMarked = "true";
   }
 
   function start() {
     document.addEventListener("scroll", (event) => {
       if (event.target instanceof Element && event.target.classList.contains("book-scrolls")) {
-        mark(event.target);
+        mark(event.target, measure(event.target));
       }
     }, { capture: true, passive: true });
     let pending = 0;
