@@ -60,7 +60,8 @@ test-package: $(STAMP) $(ACTIONLINT)
 # Every chapter listed in _toc.yml, each alone in a fresh "Colab-like" runtime (what Colab ships:
 # torch, numpy, matplotlib, Pillow, TensorFlow, JAX, OpenCV and a kernel, at this book's pins; no
 # onnx, onnxruntime or upsampling), its setup cell installing the package from a wheel of this
-# checkout, re-executed under nbval in strict mode: every stored output must come out again, and
+# checkout, re-executed under nbval in strict mode: every stored text output must come out again
+# (figures are compared by their text line: nbval skips PNG data unless --nbdime is given), and
 # the chapter must run where a reader opens it. Two chapters at a time, one thread each.
 test-notebooks: $(STAMP) $(COLAB)/.installed
 	rm -rf _build/wheel && $(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w _build/wheel .
@@ -80,7 +81,8 @@ test-book: $(STAMP)
 	$(BIN)/python -m pytest -p no:xdist -m book_build tests/test_commands.py
 
 # Every page of the built book in headless Chromium (Debian's package, driven by Playwright),
-# on a phone and a desktop, light and dark: one browser per process, one colour scheme each.
+# on a phone and a desktop: one browser per process, one cold load per page and device, checked in
+# light mode and again with the system switched to dark.
 test-browser: $(STAMP) chromium
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests/browser --confcutdir=tests/browser
 

@@ -14,7 +14,7 @@ one in .venv-colab, the "Colab image"). Each chapter gets a runtime of its own:
    there instead of the book's branch on GitHub), failing on any error outside cells
    tagged `raises-exception`; with `--nbval PYTHON` (what `make test-notebooks`
    runs), under nbval in strict mode, run by PYTHON's pytest with the runtime as
-   its kernel: every stored output must also come out again, so that one execution
+   its kernel: every stored text output (nbval skips PNG data) must also come out again, so that one execution
    checks both the outputs and that the chapter runs where a reader opens it;
 4. afterwards, `upsampling` must be installed in the runtime, and torch must be
    the image's own, untouched.
@@ -89,8 +89,8 @@ print(json.dumps({"torch_file": importlib.util.find_spec("torch").origin,
 
 def run(notebook: Path, wheel: Path, nbval_python: str | None = None) -> float:
     """Run one chapter alone in a fresh runtime; with `nbval_python` (an interpreter that has pytest
-    and nbval), under nbval in strict mode: the runtime is the kernel, and every stored output
-    must come out again."""
+    and nbval), under nbval in strict mode: the runtime is the kernel, and every stored text output
+    must come out again (a figure's pixels are not compared: nbval skips PNG data)."""
     with tempfile.TemporaryDirectory(prefix="colab-") as tmp:
         tmp = Path(tmp)
         python = _runtime(tmp)

@@ -2,8 +2,8 @@
 
 The repository URL and its branch come from `_config.yml` (`repository.url`,
 `repository.branch`); nowhere else. The Colab buttons open the notebooks of that
-branch, so the package is installed from the same branch: the code a reader runs
-is the code the page was checked with. (A tag such as v0.1.0 would pin it
+branch, so the package is installed from the same branch: the notebook and the
+package a reader gets come from the same branch, normally from the same commit. (A tag such as v0.1.0 would pin it
 harder, but only once it is published; until then `pip install` of it fails.) `make execute` writes
 this cell into every notebook, and tests/test_notebooks.py fails when a
 notebook's setup cell differs from it.

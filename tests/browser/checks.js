@@ -157,7 +157,9 @@
   });
   let worst = Infinity;
   pairs.forEach((el) => {
-    const fg = luminance(rgba(style(el).color)), bg = luminance(background(el));
+    const back = background(el), [r, g, b, a = 1] = rgba(style(el).color);
+    const front = [r, g, b].map((v, n) => a * v + (1 - a) * back[n]);  // a translucent colour over its background
+    const fg = luminance(front), bg = luminance(back);
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
     worst = Math.min(worst, ratio);
     if (ratio < 4.5) problems.push(`code token .${el.className || "pre"} has contrast ${ratio.toFixed(2)} < 4.5 ("${el.textContent.trim().slice(0, 20)}")`);
