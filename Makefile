@@ -65,7 +65,7 @@ test-package: $(STAMP) $(ACTIONLINT)
 # the chapter must run where a reader opens it. Two chapters at a time, one thread each.
 test-notebooks: $(STAMP) $(COLAB)/.installed
 	rm -rf _build/wheel && $(BIN)/python -m pip wheel -q --no-deps --no-build-isolation -w _build/wheel .
-	JOBS=$(JOBS) $(COLAB)/bin/python tools/colab_sim.py --nbval $(BIN)/python _build/wheel/upsampling-*.whl
+	JOBS=$(JOBS) $(COLAB)/bin/python tools/colab_sim.py $(BIN)/python _build/wheel/upsampling-*.whl
 
 # nbval in this checkout's own environment, without fresh runtimes: quicker while writing a chapter
 # (NB=book/x.ipynb for one).

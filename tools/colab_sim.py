@@ -9,19 +9,19 @@ one in .venv-colab, the "Colab image"). Each chapter gets a runtime of its own:
    `upsampling` is not importable;
 2. the notebook copied alone into an empty temporary directory, so that it
    cannot read anything relative to the repository;
-3. executed top to bottom by that runtime's own kernel, with UPSAMPLING_SOURCE
-   pointing at a wheel built from this checkout (the setup cell installs from
-   there instead of the book's branch on GitHub), failing on any error outside cells
-   tagged `raises-exception`; with `--nbval PYTHON` (what `make test-notebooks`
-   runs), under nbval in strict mode, run by PYTHON's pytest with the runtime as
-   its kernel: every stored text output (nbval skips PNG data) must also come out again, so that one execution
+3. executed top to bottom under nbval in strict mode, by PYTHON's pytest (an
+   interpreter with pytest and nbval: the checkout's own) with that runtime as
+   its kernel, and UPSAMPLING_SOURCE pointing at a wheel built from this checkout
+   (the setup cell installs from there instead of the book's branch on GitHub):
+   every stored text output (nbval skips PNG data) must come out again, and any
+   error outside cells tagged `raises-exception` fails, so that one execution
    checks both the outputs and that the chapter runs where a reader opens it;
 4. afterwards, `upsampling` must be installed in the runtime, and torch must be
    the image's own, untouched.
 
 Chapters run two at a time (their runtimes share nothing).
 
-Usage: python tools/colab_sim.py [--nbval PYTHON] WHEEL [book/NAME.ipynb ...]
+Usage: python tools/colab_sim.py PYTHON WHEEL [book/NAME.ipynb ...]
 """
 
 from __future__ import annotations
@@ -42,28 +42,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from toc import ROOT, toc_notebooks  # noqa: E402
 
 IMAGE_SITE = sysconfig.get_paths()["purelib"]  # the Colab image's site-packages
-
-# Runs inside a runtime: execute the notebook with that runtime's kernel, then report.
-RUNNER = r"""
-import importlib.metadata, json, sys, time
-import nbformat
-from nbclient import NotebookClient
-path, workdir = sys.argv[1], sys.argv[2]
-nb = nbformat.read(path, as_version=4)
-start = time.perf_counter()
-NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": workdir}}).execute()
-seconds = time.perf_counter() - start
-def version(name):
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-dist = importlib.metadata.distribution("upsampling") if version("upsampling") else None
-print(json.dumps({"seconds": seconds, "upsampling": version("upsampling"), "torch": version("torch"),
-                  "torch_file": importlib.util.find_spec("torch").origin,
-                  "upsampling_in_runtime": bool(dist) and str(dist.locate_file("")).startswith(sys.prefix)}))
-"""
-
 
 def _runtime(tmp: Path) -> Path:
     """A fresh virtual environment that sees the Colab image's packages but has none of its own."""
@@ -87,10 +65,9 @@ print(json.dumps({"torch_file": importlib.util.find_spec("torch").origin,
 """
 
 
-def run(notebook: Path, wheel: Path, nbval_python: str | None = None) -> float:
-    """Run one chapter alone in a fresh runtime; with `nbval_python` (an interpreter that has pytest
-    and nbval), under nbval in strict mode: the runtime is the kernel, and every stored text output
-    must come out again (a figure's pixels are not compared: nbval skips PNG data)."""
+def run(notebook: Path, wheel: Path, nbval_python: str) -> float:
+    """Run one chapter alone in a fresh runtime under nbval in strict mode (`nbval_python` is an
+    interpreter that has pytest and nbval; the runtime is the kernel); return the seconds nbval took."""
     with tempfile.TemporaryDirectory(prefix="colab-") as tmp:
         tmp = Path(tmp)
         python = _runtime(tmp)
@@ -101,51 +78,40 @@ def run(notebook: Path, wheel: Path, nbval_python: str | None = None) -> float:
         if probe != "True":
             raise SystemExit(f"{notebook.name}: upsampling is importable before the setup cell ran")
         shutil.copy(notebook, work / notebook.name)
+        kernel = tmp / "jupyter" / "kernels" / "colab-runtime"
+        kernel.mkdir(parents=True)
+        (kernel / "kernel.json").write_text(json.dumps({
+            "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Colab runtime", "language": "python"}))
         env = dict(os.environ, UPSAMPLING_SOURCE=str(wheel), OMP_NUM_THREADS="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
-                   PIP_ROOT_USER_ACTION="ignore")
-        if nbval_python:
-            kernel = tmp / "jupyter" / "kernels" / "colab-runtime"
-            kernel.mkdir(parents=True)
-            (kernel / "kernel.json").write_text(json.dumps({
-                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                "display_name": "Colab runtime", "language": "python"}))
-            start = time.perf_counter()
-            # pytest from `work`: no configuration of the repository applies, only these options.
-            result = subprocess.run([nbval_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                                     "--nbval-kernel-name", "colab-runtime",
-                                     "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-                                     "--nbval-cell-timeout", "300", notebook.name],
-                                    env=dict(env, JUPYTER_PATH=str(tmp / "jupyter")), capture_output=True, text=True,
-                                    cwd=work)
-            seconds = time.perf_counter() - start
-            if result.returncode != 0:
-                raise SystemExit(f"{notebook.name}: nbval failed in a fresh runtime:\n{result.stdout[-6000:]}{result.stderr[-2000:]}")
-            report = json.loads(subprocess.run([python, "-c", PROBE], check=True, capture_output=True, text=True,
-                                               cwd=work).stdout.strip().splitlines()[-1])
-            report["seconds"] = seconds
-        else:
-            result = subprocess.run([python, "-c", RUNNER, str(work / notebook.name), str(work)], env=env,
-                                    capture_output=True, text=True, cwd=work)
-            if result.returncode != 0:
-                raise SystemExit(f"{notebook.name} failed in a fresh runtime:\n{result.stderr[-4000:]}")
-            report = json.loads(result.stdout.strip().splitlines()[-1])
+                   PIP_ROOT_USER_ACTION="ignore", JUPYTER_PATH=str(tmp / "jupyter"))
+        start = time.perf_counter()
+        # pytest from `work`: no configuration of the repository applies, only these options.
+        result = subprocess.run([nbval_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                                 "--nbval-kernel-name", "colab-runtime",
+                                 "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+                                 "--nbval-cell-timeout", "300", notebook.name],
+                                env=env, capture_output=True, text=True, cwd=work)
+        seconds = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"{notebook.name}: nbval failed in a fresh runtime:\n{result.stdout[-6000:]}{result.stderr[-2000:]}")
+        report = json.loads(subprocess.run([python, "-c", PROBE], check=True, capture_output=True, text=True,
+                                           cwd=work).stdout.strip().splitlines()[-1])
     if not report["upsampling_in_runtime"]:
         raise SystemExit(f"{notebook.name}: the setup cell did not install upsampling into the runtime")
     if not report["torch_file"].startswith(IMAGE_SITE):
         raise SystemExit(f"{notebook.name}: torch was replaced ({report['torch_file']})")
-    return report["seconds"]
+    return seconds
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    nbval_python = None
-    if args[:1] == ["--nbval"]:
-        nbval_python, args = os.path.abspath(args[1]), args[2:]  # absolute, not resolved: a venv's python is a link
-    wheel = Path(args[0]).resolve()
-    notebooks = [Path(p).resolve() for p in args[1:]] or [ROOT / p for p in toc_notebooks()]
+    if len(sys.argv) < 3:
+        raise SystemExit(__doc__.rsplit("Usage: ", 1)[1].strip())
+    nbval_python = os.path.abspath(sys.argv[1])  # absolute, not resolved: a venv's python is a link
+    wheel = Path(sys.argv[2]).resolve()
+    notebooks = [Path(p).resolve() for p in sys.argv[3:]] or [ROOT / p for p in toc_notebooks()]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=int(os.environ.get("JOBS", "2"))) as pool:
         for nb, seconds in zip(notebooks, pool.map(lambda nb: run(nb, wheel, nbval_python), notebooks)):
-            print(f"{nb.name}: {'nbval passed' if nbval_python else 'ran'} alone in a fresh runtime in {seconds:.1f} s",
-                  flush=True)
+            print(f"{nb.name}: nbval passed alone in a fresh runtime in {seconds:.1f} s", flush=True)
     print(f"{len(notebooks)} passed, 0 failed ({time.perf_counter() - started:.0f} s)")

@@ -28,6 +28,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from fontTools.ttLib import TTFont
 
 from book_site import HTML, ROOT, SCREENSHOTS
@@ -223,7 +224,7 @@ def test_page(browser, server, device, doc):
         page.emulate_media(color_scheme="dark")
         try:
             page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'", timeout=10000)
-        except Exception:
+        except PlaywrightTimeout:
             pass  # checks.js reports the page that does not follow the system
         _layout(page, "dark", problems)
         _screenshot(page, doc, device, "dark")
