@@ -12,9 +12,11 @@ HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 # No background traffic: the book must work without the network, and this machine's is closed.
+# No host name resolves but the local server's address, so that no request can leave (the
+# tests see each one and fail on any that tries).
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-extensions", "--mute-audio"]
+                 "--disable-extensions", "--mute-audio", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 # Text is sent gzip-compressed, as GitHub Pages (where the book is published) sends it, so
 # that the bytes counted are the bytes a reader's browser receives.

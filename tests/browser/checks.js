@@ -23,6 +23,7 @@
     if (!s) { s = getComputedStyle(el); styles.set(el, s); }
     return s;
   };
+  const inside = (el, tag) => el.parentElement !== null && el.parentElement.tagName === tag;
   const scrollsX = (el) => ["auto", "scroll"].includes(style(el).overflowX);
   const clipsX = (el) => style(el).overflowX !== "visible";
   const shows = (el) => {
@@ -46,8 +47,9 @@
     acceptNode: (el) => {
       const tag = el.tagName;
       if (tag.startsWith("MJX-") && tag !== "MJX-CONTAINER") return NodeFilter.FILTER_REJECT;
+      // Inside a drawing or a code block, the box itself is checked (below), not its pieces.
+      if (inside(el, "svg") || inside(el, "PRE")) return NodeFilter.FILTER_REJECT;
       if (el.matches(IGNORED)) return NodeFilter.FILTER_REJECT;
-      if (el.closest("svg") && tag !== "svg" && tag !== "SVG") return NodeFilter.FILTER_REJECT;
       return NodeFilter.FILTER_ACCEPT;
     },
   });
@@ -67,6 +69,10 @@
     }
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || style(el).visibility === "hidden") continue;
+    if (el.tagName === "PRE" && !scrollsX(el) && el.scrollWidth > el.clientWidth + slack) {
+      reported.add(el);
+      problems.push(`code wider than its box, which neither scrolls nor wraps it: ${describe(el)}`);
+    }
     if (clip === null) {
       if (r.right > vw + 1 && !el.closest(".bd-sidebar-primary, .bd-sidebar-secondary, dialog")) {
         if (!reported.has(el.parentElement)) problems.push(`wider than the screen (right edge ${Math.round(r.right)} px): ${describe(el)}`);
@@ -134,38 +140,95 @@
   facts.iconCodepoints = [...codepoints];
   if (document.querySelector("script[src*='fontawesome']")) problems.push("fontawesome.js is loaded");
 
-  // 7. Code is legible: each token colour of the highlighted code against its background
-  //    (WCAG AA, 4.5:1), once per distinct colour pair. (axe-core's own contrast rule is run
-  //    with the code flattened to plain text: token by token it takes seconds a page.)
+  // 7. Text is legible: WCAG AA contrast (4.5:1; 3:1 for large text, at least 24 px, or
+  //    18.66 px bold) of every visible piece of text against the background it is drawn on,
+  //    in the current colour scheme. This replaces axe-core's color-contrast rule, which
+  //    took seconds a page. The background is the nearest ancestor's opaque background
+  //    colour, with translucent ones composited over it; text over a background image is
+  //    skipped (axe-core reports it as "needs review", not as a violation). Each distinct
+  //    (colour, background, size class) is computed once. A formula (mjx-container) is
+  //    checked as one piece of text in its own colour.
   const rgba = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const over = ([r, g, b, a = 1], back) => [r, g, b].map((v, n) => a * v + (1 - a) * back[n]);
   const luminance = ([r, g, b]) => {
     const lin = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   };
-  const background = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgba(style(e).backgroundColor);
-      if (c.length >= 3 && (c.length === 3 || c[3] > 0)) return c;
+  // The background an element's text is drawn on: that of the nearest ancestor (or the
+  // element) that paints one, translucent colours composited over what lies below; null
+  // over a background image. Memoized along the tree.
+  const drawnOn = new Map();
+  const backgroundOf = (el) => {
+    if (!el) return [255, 255, 255];  // the canvas
+    if (drawnOn.has(el)) return drawnOn.get(el);
+    const s = style(el);
+    let result;
+    if (s.backgroundImage !== "none") result = null;
+    else {
+      const c = rgba(s.backgroundColor);
+      const a = c.length >= 4 ? c[3] : 1;
+      if (a >= 1) result = c.slice(0, 3);
+      else {
+        const below = backgroundOf(el.parentElement);
+        result = below && (a > 0 ? over(c, below) : below);
+      }
     }
-    return [255, 255, 255];
+    drawnOn.set(el, result);
+    return result;
   };
-  const pairs = new Map();
-  document.querySelectorAll("article .highlight pre, article .highlight pre span").forEach((el) => {
-    if (!(el.textContent || "").trim()) return;
-    const key = style(el).color + "|" + (el.parentElement && style(el.parentElement).backgroundColor) + "|" + el.className;
-    if (!pairs.has(key)) pairs.set(key, el);
+  const opacities = new Map();
+  const opacityOf = (el) => {
+    if (!el) return 1;
+    if (!opacities.has(el)) opacities.set(el, Number(style(el).opacity) * opacityOf(el.parentElement));
+    return opacities.get(el);
+  };
+  // The tokens of highlighted code take their colour from their class (the highlighter's
+  // stylesheet): in a code block, one token of each class stands for the others.
+  const tokenClasses = new Map();
+  const sameToken = (el) => {
+    const pre = el.parentElement;
+    let classes = tokenClasses.get(pre);
+    if (!classes) tokenClasses.set(pre, classes = new Set());
+    if (classes.has(el.className)) return true;
+    classes.add(el.className);
+    return false;
+  };
+  const textWalker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT, {
+    acceptNode: (el) => {
+      const tag = el.tagName;
+      if (tag.startsWith("MJX-") && tag !== "MJX-CONTAINER") return NodeFilter.FILTER_REJECT;
+      if (inside(el, "PRE")) return sameToken(el) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      if (tag === "svg" || tag === "IMG" || tag === "CANVAS" || el.matches(IGNORED)) return NodeFilter.FILTER_REJECT;
+      return NodeFilter.FILTER_ACCEPT;
+    },
   });
-  let worst = Infinity;
-  pairs.forEach((el) => {
-    const back = background(el), [r, g, b, a = 1] = rgba(style(el).color);
-    const front = [r, g, b].map((v, n) => a * v + (1 - a) * back[n]);  // a translucent colour over its background
+  const seen = new Map();
+  for (let el = textWalker.nextNode(); el; el = textWalker.nextNode()) {
+    if (el.tagName !== "MJX-CONTAINER" && ![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+    const s = style(el);
+    if (s.visibility !== "visible") continue;
+    const back = backgroundOf(el);
+    if (back === null) continue;  // text over an image
+    const size = parseFloat(s.fontSize), large = size >= 24 || (Number(s.fontWeight) >= 700 && size >= 18.66);
+    const [cr, cg, cb, ca = 1] = rgba(s.color);
+    const front = over([cr, cg, cb, ca * opacityOf(el)], back);
+    const key = `${front.map(Math.round)}|${back.map(Math.round)}|${large}`;
+    if (seen.has(key)) continue;
+    // Only drawn text counts: not text clipped away (.visually-hidden) or disabled.
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2 || el.closest("[disabled], [aria-disabled='true']")) continue;
     const fg = luminance(front), bg = luminance(back);
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-    worst = Math.min(worst, ratio);
-    if (ratio < 4.5) problems.push(`code token .${el.className || "pre"} has contrast ${ratio.toFixed(2)} < 4.5 ("${el.textContent.trim().slice(0, 20)}")`);
-  });
-  facts.codeColourPairs = pairs.size;
-  facts.worstCodeContrast = worst;
+    const needed = large ? 3 : 4.5;
+    seen.set(key, { ratio, el });
+    if (ratio < needed) {
+      problems.push(`text contrast ${ratio.toFixed(2)} < ${needed} (${s.color} on rgb(${back.map(Math.round).join(", ")})): ${describe(el)}`);
+    }
+  }
+  const ratios = [...seen.values()].map((v) => v.ratio);
+  facts.colourPairs = ratios.length;
+  facts.worstContrast = Math.min(...ratios);
+  facts.codeColourPairs = [...seen.values()].filter((v) => v.el.closest(".highlight pre")).length;
 
   return { problems, facts };
 }
