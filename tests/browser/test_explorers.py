@@ -93,8 +93,10 @@ window.__set = (root, name, value) => {
 }"""
 
 
-@pytest.fixture
-def explorer_page(browser, base_url):
+@pytest.fixture(scope="module")
+def _explorers(browser, base_url):
+    """The explorers page, loaded once per test process: every test below sets each control it reads
+    for every configuration it drives, so no test depends on the state another left."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
@@ -104,9 +106,18 @@ def explorer_page(browser, base_url):
     page.goto(f"{base_url}/{PAGE}", wait_until="load")
     page.wait_for_function("() => document.querySelectorAll('div.explorer[data-ready]').length === 4")
     page.evaluate(SET)
+    assert not errors, errors  # while loading
+    yield page, errors
+    page.close()
+
+
+@pytest.fixture
+def explorer_page(_explorers):
+    """The page for one test; any page error or console error during the test fails it."""
+    page, errors = _explorers
+    errors.clear()
     yield page
     assert not errors, errors
-    page.close()
 
 
 def _report(bad, run, grid, what):
