@@ -5,9 +5,22 @@ CPU-only machine the CUDA case is reported as skipped with the reason, so a
 test log always says whether the GPU path was exercised.
 """
 
-import pytest
-import torch
-from hypothesis import HealthCheck, settings
+import os
+
+# One OpenMP thread per process (unless OMP_NUM_THREADS says otherwise), set before torch starts its thread
+# pool; subprocesses (PyTorch's sample generator, make) inherit it. The tensors here hold a few numbers:
+# with two threads, each of `make test-package`'s two workers on a two-core machine spins waiting for a core
+# the other worker holds (PyTorch's max-unpool samples: 7.7 s of CPU instead of 1.3 s).
+ONE_THREAD = "OMP_NUM_THREADS" not in os.environ
+if ONE_THREAD:
+    os.environ["OMP_NUM_THREADS"] = "1"
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+if ONE_THREAD:
+    torch.set_num_threads(1)  # in case torch was imported before this file
 
 from upsampling.book import tolerance
 
