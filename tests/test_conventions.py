@@ -108,6 +108,14 @@ def jax():
     return pytest.importorskip("jax")
 
 
+@pytest.fixture(scope="module")
+def scale_and_translate(jax):
+    """``jax.image.scale_and_translate`` compiled whole, once per shape, method and antialias (jax.image.resize
+    jits itself the same way). Called as it is, it runs operation by operation, and JAX compiles each of its
+    operations for every new shape: about 1.6 s of CPU an example instead of 0.4 s."""
+    return jax.jit(jax.image.scale_and_translate, static_argnames=("shape", "spatial_dims", "method", "antialias"))
+
+
 # JAX compiles every new shape (about 0.3 s of CPU each): fewer examples than the other libraries
 @settings(max_examples=20)
 @given(in_sizes=st.lists(sizes, min_size=1, max_size=3), data=st.data(),
@@ -133,10 +141,11 @@ def test_jax_antialiases_by_default(jax):
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, sy=st.floats(0.3, 3.0), sx=st.floats(0.3, 3.0),
        ty=st.floats(-3, 3), tx=st.floats(-3, 3), method=st.sampled_from(("linear", "cubic", "lanczos3", "lanczos5")),
        antialias=st.booleans())
-def test_jax_scale_and_translate(jax, h, w, oh, ow, sy, sx, ty, tx, method, antialias):
+def test_jax_scale_and_translate(scale_and_translate, h, w, oh, ow, sy, sx, ty, tx, method, antialias):
     x = image((1, 2, h, w))
     scale, translation = np.array([sy, sx], np.float32), np.array([ty, tx], np.float32)
-    expected = jax.image.scale_and_translate(x, (1, 2, oh, ow), (2, 3), scale, translation, method, antialias)
+    expected = scale_and_translate(x, shape=(1, 2, oh, ow), spatial_dims=(2, 3), scale=scale, translation=translation,
+                                   method=method, antialias=antialias)
     ours = cv.jax_scale_and_translate(torch.from_numpy(x).double(), (oh, ow), scale.tolist(), translation.tolist(),
                                       method, antialias)
     assume(np.isfinite(np.asarray(expected)).all())
