@@ -53,9 +53,10 @@ book: $(STAMP)
 test: test-package test-notebooks test-book test-browser
 
 # The package's tests, its docstring examples, the notebook hygiene checks and the README's
-# quick commands (`make serve`; the publishing workflow, linted by actionlint).
+# quick commands (`make serve`; the publishing workflow, linted by actionlint). --dist loadgroup: the
+# tests of one heavy library (TensorFlow, JAX, onnxruntime, PyTorch's samples) run in one worker (xdist_group).
 test-package: $(STAMP) $(ACTIONLINT)
-	$(BIN)/python -m pytest -n $(JOBS) -m "not book_build" tests upsampling --ignore=tests/browser
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not book_build" tests upsampling --ignore=tests/browser
 
 # Every chapter listed in _toc.yml, each alone in a fresh "Colab-like" runtime (what Colab ships:
 # torch, numpy, matplotlib, Pillow, TensorFlow, JAX, OpenCV and a kernel, at this book's pins; no
