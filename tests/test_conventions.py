@@ -18,8 +18,8 @@ from upsampling import conventions as cv
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-# `make test-package` runs `-n 2 --dist loadgroup`: the tests that import TensorFlow (about 6 s of CPU), JAX or
-# OpenCV are each in one xdist group, so one worker imports each library, not both.
+# `make test-package` runs `-n 2 --dist loadgroup`: the tests that import TensorFlow (about 6 s of CPU) or JAX
+# (which TensorFlow imports too) share one xdist group, OpenCV's another, so one worker imports each library.
 TOL = dict(atol=2e-5, rtol=2e-5)
 sizes = st.integers(1, 9)
 dtypes = st.sampled_from([torch.float32, torch.float64])
@@ -49,7 +49,7 @@ TF2_METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
 KERAS_METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5")  # Keras 3 refuses the others
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=30)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, method=st.sampled_from(TF2_METHODS), antialias=st.booleans(), dtype=dtypes)
 def test_tf_resize(tf, h, w, oh, ow, method, antialias, dtype):
@@ -58,7 +58,7 @@ def test_tf_resize(tf, h, w, oh, ow, method, antialias, dtype):
     compare(cv.tf_resize(torch.from_numpy(x).permute(0, 3, 1, 2).to(dtype), (oh, ow), method, antialias), expected)
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=30)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, method=st.sampled_from(("bilinear", "nearest", "bicubic", "area")),
        flags=st.sampled_from([(False, False), (True, False), (False, True)]), dtype=dtypes)
@@ -75,7 +75,7 @@ def test_tf1_resize(tf, h, w, oh, ow, method, flags, dtype):
     compare(ours, expected)
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 def test_tf1_and_tf2_bilinear_differ_by_half_a_pixel(tf):
     # the TF1 default (asymmetric) shifts the picture: 2 -> 4 samples at 0, 0.5, 1, 1.5 instead of -0.25 .. 1.25
     x = np.array([[[[0.0], [4.0]]]], dtype=np.float32)  # (1, 1, 2, 1): one row of two pixels
@@ -86,7 +86,7 @@ def test_tf1_and_tf2_bilinear_differ_by_half_a_pixel(tf):
     assert cv.tf1_resize(t, (1, 4)).ravel().tolist() == old and cv.tf_resize(t, (1, 4)).ravel().tolist() == new
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @pytest.mark.parametrize("interpolation", ["nearest", "bilinear", "bicubic", "lanczos3"])
 @pytest.mark.parametrize("size", [(2, 2), (3, 1), (1, 4)])
 def test_keras_upsampling2d(tf, interpolation, size):
@@ -97,7 +97,7 @@ def test_keras_upsampling2d(tf, interpolation, size):
     compare(cv.keras_upsampling2d(torch.from_numpy(x).permute(0, 3, 1, 2), size, interpolation), expected)
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @pytest.mark.parametrize("interpolation", KERAS_METHODS)
 @pytest.mark.parametrize("antialias", [False, True])
 def test_keras_resizing(tf, interpolation, antialias):
@@ -124,7 +124,7 @@ def scale_and_translate(jax):
 
 
 # JAX compiles every new shape (about 0.3 s of CPU each): fewer examples than the other libraries
-@pytest.mark.xdist_group("jax")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=20)
 @given(in_sizes=st.lists(sizes, min_size=1, max_size=3), data=st.data(),
        method=st.sampled_from(("nearest", "linear", "cubic", "lanczos3", "lanczos5")), antialias=st.booleans(),
@@ -136,7 +136,7 @@ def test_jax_resize(jax, in_sizes, data, method, antialias, dtype):
     compare(cv.jax_resize(torch.from_numpy(x).to(dtype), out, method, antialias), expected)
 
 
-@pytest.mark.xdist_group("jax")
+@pytest.mark.xdist_group("tensorflow_jax")
 def test_jax_antialiases_by_default(jax):
     import torch.nn.functional as F
     x = image((1, 2, 8, 8))
@@ -146,7 +146,7 @@ def test_jax_antialiases_by_default(jax):
     assert not torch.allclose(shrunk, F.interpolate(torch.from_numpy(x), (3, 5), mode="bilinear"), atol=1e-3)
 
 
-@pytest.mark.xdist_group("jax")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=12)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, sy=st.floats(0.3, 3.0), sx=st.floats(0.3, 3.0),
        ty=st.floats(-3, 3), tx=st.floats(-3, 3), method=st.sampled_from(("linear", "cubic", "lanczos3", "lanczos5")),

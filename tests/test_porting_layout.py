@@ -55,7 +55,7 @@ def test_space_to_depth_matches_onnxruntime_and_inverts(b, c, h, w):
     assert torch.equal(depth_to_space(y, b, "DCR"), torch.from_numpy(x))
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 def test_against_tensorflow_and_pixel_shuffle():
     tf = pytest.importorskip("tensorflow")
     x = rand((2, 12, 3, 4))
@@ -91,7 +91,7 @@ def torch_conv(x, w, stride, dilation, padding):
     return F.conv2d(x, w, stride=stride, dilation=dilation, padding=p.padding)
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=40)
 @given(h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3), d=st.integers(1, 2),
        padding=st.sampled_from(["same", "valid"]))
@@ -108,7 +108,7 @@ def test_tf_conv_padding(h, w, k, s, d, padding):
                  atol=1e-5, rtol=1e-5)
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=30)
 @given(h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3))
 def test_tf_pooling_padding(h, w, k, s):
@@ -153,7 +153,7 @@ def torch_conv_transpose(x, w, stride, dilation, p):
     return y[..., t0:y.shape[-2] - t1, l0:y.shape[-1] - l1]
 
 
-@pytest.mark.xdist_group("tensorflow")
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=40)
 @given(h=st.integers(1, 6), w=st.integers(1, 6), k=st.integers(1, 4), s=st.integers(1, 3),
        padding=st.sampled_from(["same", "valid"]), output_padding=st.sampled_from([None, 0, 1, 2]))
