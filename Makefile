@@ -59,9 +59,13 @@ test:
 	$(MAKE) --no-print-directory test-browser
 
 # The package's tests, its docstring examples, the notebook hygiene checks and the README's
-# quick commands (`make serve`; the publishing workflow, linted by actionlint).
+# quick commands (`make serve`; the publishing workflow, linted by actionlint). --dist loadgroup: the
+# tests of one heavy library (TensorFlow, JAX, onnxruntime, PyTorch's samples) run in one worker (xdist_group).
+# The two plugins it needs are named, not auto-loaded: pytest rewrites the asserts of every module of an
+# auto-loaded plugin's distribution (all of hypothesis) in each of its three processes, and nbval is unused here.
 test-package: $(STAMP) $(ACTIONLINT)
-	$(BIN)/python -m pytest -n $(JOBS) -m "not book_build" tests upsampling --ignore=tests/browser
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -p hypothesispytest -n $(JOBS) --dist loadgroup \
+	    -m "not book_build" tests upsampling --ignore=tests/browser
 
 # Every chapter listed in _toc.yml, each alone in a fresh "Colab-like" runtime (what Colab ships:
 # torch, numpy, matplotlib, Pillow, TensorFlow, JAX, OpenCV and a kernel, at this book's pins; no

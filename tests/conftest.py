@@ -5,11 +5,23 @@ CPU-only machine the CUDA case is reported as skipped with the reason, so a
 test log always says whether the GPU path was exercised.
 """
 
-import pytest
-import torch
-from hypothesis import HealthCheck, settings
+import os
+import sys
 
-from upsampling.book import tolerance
+# One OpenMP thread per process (unless OMP_NUM_THREADS says otherwise), set before torch starts its thread
+# pool; subprocesses (PyTorch's sample generator, make) inherit it. The tensors here hold a few numbers:
+# with two threads, each of `make test-package`'s two workers on a two-core machine spins waiting for a core
+# the other worker holds (PyTorch's max-unpool samples: 7.7 s of CPU instead of 1.3 s).
+if "OMP_NUM_THREADS" not in os.environ:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    if "torch" in sys.modules:  # imported before this file: its pool has started
+        sys.modules["torch"].set_num_threads(1)
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+# torch is imported inside the functions below, not here: under `make test-package` xdist's controller
+# process, which runs no test, loads this file too (importing torch and the package there: 2.5 s of CPU).
 
 settings.register_profile(
     "book",
@@ -24,31 +36,46 @@ settings.load_profile("book")
 # call, so hypothesis may reuse them across its examples.
 fixtures_ok = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-CUDA = torch.cuda.is_available()
-TORCH = tuple(int(part) for part in torch.__version__.split("+")[0].split(".")[:2])
+
+def _torch_version() -> tuple[int, int]:
+    import torch
+    return tuple(int(part) for part in torch.__version__.split("+")[0].split(".")[:2])
+
+
+def __getattr__(name: str):
+    """``TORCH``, PyTorch's (major, minor) version, computed when a test module imports it."""
+    if name == "TORCH":
+        return _torch_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def pytorch_behaviour_since(version: tuple[int, int], what: str):
     """Skip a test whose oracle is a behaviour of PyTorch itself (what it accepts or refuses) that older
     releases do not have; `make compat` found each of these. Our operators are tested the same elsewhere."""
-    return pytest.mark.skipif(TORCH < version, reason=f"PyTorch {'.'.join(map(str, TORCH))} {what}; "
-                                                      f"the test's oracle needs {'.'.join(map(str, version))}")
-cuda = pytest.mark.skipif(not CUDA, reason="no CUDA device on this machine")
+    torch_version = _torch_version()
+    return pytest.mark.skipif(torch_version < version,
+                              reason=f"PyTorch {'.'.join(map(str, torch_version))} {what}; "
+                                     f"the test's oracle needs {'.'.join(map(str, version))}")
 
 
-@pytest.fixture(params=["cpu", pytest.param("cuda", marks=cuda)])
-def device(request) -> torch.device:
+@pytest.fixture(params=["cpu", "cuda"])
+def device(request):
+    import torch
+    if request.param == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
     return torch.device(request.param)
 
 
-@pytest.fixture(params=[torch.float64, torch.float32], ids=["float64", "float32"])
-def dtype(request) -> torch.dtype:
-    return request.param
+@pytest.fixture(params=["float64", "float32"])
+def dtype(request):
+    import torch
+    return getattr(torch, request.param)
 
 
 @pytest.fixture(autouse=True)
 def full_precision_float32():
     """On CUDA, cuDNN and cuBLAS would round float32 to TF32 (about 1e-3); compare at full precision."""
+    import torch
     saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
     torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     yield
@@ -77,8 +104,30 @@ def torch_refuses(fn) -> bool:
     return False
 
 
-def assert_close(actual: torch.Tensor, expected: torch.Tensor, **kwargs) -> None:
+def assert_close(actual, expected, **kwargs) -> None:
     """``torch.testing.assert_close`` with our tolerance for the dtype (float64 1e-9, float32 1e-5)."""
+    import torch
+
+    from upsampling.book import tolerance
     tol = tolerance(expected.dtype) if expected.is_floating_point() else {"rtol": 0, "atol": 0}
     tol.update(kwargs)
     torch.testing.assert_close(actual, expected, **tol)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` (``make test-package``) honour the ``xdist_group`` marks on pytest 9.2.
+
+    A worker tells the controller each test's group by appending ``@group`` to its node id; pytest-xdist 3.8
+    writes the suffix into ``item._nodeid``, which pytest 9.2's node ids (``item._id``) no longer read, so every
+    group is silently split over the workers (pytest-dev/pytest-xdist#1386). This appends it the same way
+    xdist does, through ``_id``; it does nothing where xdist's own suffix took effect.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(names)
+        if names and hasattr(item, "_id") and not item.nodeid.endswith(suffix):
+            item._id = type(item._id).parse(item.nodeid + suffix)

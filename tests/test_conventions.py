@@ -18,6 +18,8 @@ from upsampling import conventions as cv
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# `make test-package` runs `-n 2 --dist loadgroup`: the tests that import TensorFlow (about 6 s of CPU) or JAX
+# (which TensorFlow imports too) share one xdist group, OpenCV's another, so one worker imports each library.
 TOL = dict(atol=2e-5, rtol=2e-5)
 sizes = st.integers(1, 9)
 dtypes = st.sampled_from([torch.float32, torch.float64])
@@ -47,6 +49,7 @@ TF2_METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
 KERAS_METHODS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5")  # Keras 3 refuses the others
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=30)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, method=st.sampled_from(TF2_METHODS), antialias=st.booleans(), dtype=dtypes)
 def test_tf_resize(tf, h, w, oh, ow, method, antialias, dtype):
@@ -55,6 +58,7 @@ def test_tf_resize(tf, h, w, oh, ow, method, antialias, dtype):
     compare(cv.tf_resize(torch.from_numpy(x).permute(0, 3, 1, 2).to(dtype), (oh, ow), method, antialias), expected)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=30)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, method=st.sampled_from(("bilinear", "nearest", "bicubic", "area")),
        flags=st.sampled_from([(False, False), (True, False), (False, True)]), dtype=dtypes)
@@ -71,6 +75,7 @@ def test_tf1_resize(tf, h, w, oh, ow, method, flags, dtype):
     compare(ours, expected)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 def test_tf1_and_tf2_bilinear_differ_by_half_a_pixel(tf):
     # the TF1 default (asymmetric) shifts the picture: 2 -> 4 samples at 0, 0.5, 1, 1.5 instead of -0.25 .. 1.25
     x = np.array([[[[0.0], [4.0]]]], dtype=np.float32)  # (1, 1, 2, 1): one row of two pixels
@@ -81,6 +86,7 @@ def test_tf1_and_tf2_bilinear_differ_by_half_a_pixel(tf):
     assert cv.tf1_resize(t, (1, 4)).ravel().tolist() == old and cv.tf_resize(t, (1, 4)).ravel().tolist() == new
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @pytest.mark.parametrize("interpolation", ["nearest", "bilinear", "bicubic", "lanczos3"])
 @pytest.mark.parametrize("size", [(2, 2), (3, 1), (1, 4)])
 def test_keras_upsampling2d(tf, interpolation, size):
@@ -91,6 +97,7 @@ def test_keras_upsampling2d(tf, interpolation, size):
     compare(cv.keras_upsampling2d(torch.from_numpy(x).permute(0, 3, 1, 2), size, interpolation), expected)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @pytest.mark.parametrize("interpolation", KERAS_METHODS)
 @pytest.mark.parametrize("antialias", [False, True])
 def test_keras_resizing(tf, interpolation, antialias):
@@ -108,7 +115,16 @@ def jax():
     return pytest.importorskip("jax")
 
 
+@pytest.fixture(scope="module")
+def scale_and_translate(jax):
+    """``jax.image.scale_and_translate`` compiled whole, once per shape, method and antialias (jax.image.resize
+    jits itself the same way). Called as it is, it runs operation by operation, and JAX compiles each of its
+    operations for every new shape: about 1.6 s of CPU an example instead of 0.4 s."""
+    return jax.jit(jax.image.scale_and_translate, static_argnames=("shape", "spatial_dims", "method", "antialias"))
+
+
 # JAX compiles every new shape (about 0.3 s of CPU each): fewer examples than the other libraries
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=20)
 @given(in_sizes=st.lists(sizes, min_size=1, max_size=3), data=st.data(),
        method=st.sampled_from(("nearest", "linear", "cubic", "lanczos3", "lanczos5")), antialias=st.booleans(),
@@ -120,6 +136,7 @@ def test_jax_resize(jax, in_sizes, data, method, antialias, dtype):
     compare(cv.jax_resize(torch.from_numpy(x).to(dtype), out, method, antialias), expected)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 def test_jax_antialiases_by_default(jax):
     import torch.nn.functional as F
     x = image((1, 2, 8, 8))
@@ -129,14 +146,16 @@ def test_jax_antialiases_by_default(jax):
     assert not torch.allclose(shrunk, F.interpolate(torch.from_numpy(x), (3, 5), mode="bilinear"), atol=1e-3)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=12)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, sy=st.floats(0.3, 3.0), sx=st.floats(0.3, 3.0),
        ty=st.floats(-3, 3), tx=st.floats(-3, 3), method=st.sampled_from(("linear", "cubic", "lanczos3", "lanczos5")),
        antialias=st.booleans())
-def test_jax_scale_and_translate(jax, h, w, oh, ow, sy, sx, ty, tx, method, antialias):
+def test_jax_scale_and_translate(scale_and_translate, h, w, oh, ow, sy, sx, ty, tx, method, antialias):
     x = image((1, 2, h, w))
     scale, translation = np.array([sy, sx], np.float32), np.array([ty, tx], np.float32)
-    expected = jax.image.scale_and_translate(x, (1, 2, oh, ow), (2, 3), scale, translation, method, antialias)
+    expected = scale_and_translate(x, shape=(1, 2, oh, ow), spatial_dims=(2, 3), scale=scale, translation=translation,
+                                   method=method, antialias=antialias)
     ours = cv.jax_scale_and_translate(torch.from_numpy(x).double(), (oh, ow), scale.tolist(), translation.tolist(),
                                       method, antialias)
     assume(np.isfinite(np.asarray(expected)).all())
@@ -153,6 +172,7 @@ def cv2():
 INTERPOLATIONS = (0, 1, 2, 3, 6)  # INTER_NEAREST, LINEAR, CUBIC, AREA, NEAREST_EXACT
 
 
+@pytest.mark.xdist_group("cv2")
 @settings(max_examples=30)
 @given(h=sizes, w=sizes, oh=sizes, ow=sizes, interpolation=st.sampled_from(INTERPOLATIONS), dtype=dtypes)
 def test_cv2_resize_dsize(cv2, h, w, oh, ow, interpolation, dtype):
@@ -164,6 +184,7 @@ def test_cv2_resize_dsize(cv2, h, w, oh, ow, interpolation, dtype):
             expected)
 
 
+@pytest.mark.xdist_group("cv2")
 @settings(max_examples=30)
 @given(h=st.integers(2, 12), w=st.integers(2, 12), fx=st.sampled_from([0.3, 0.5, 0.6, 0.75, 1.25, 1.5, 2.0, 2.5, 1 / 3]),
        fy=st.sampled_from([0.3, 0.5, 0.6, 0.75, 1.25, 1.5, 2.0, 2.5, 1 / 3]), interpolation=st.sampled_from(INTERPOLATIONS))
@@ -178,6 +199,7 @@ def test_cv2_resize_fx_fy(cv2, h, w, fx, fy, interpolation):
     compare(ours, expected.reshape(ours.shape))
 
 
+@pytest.mark.xdist_group("cv2")
 def test_cv2_fx_rounds_half_to_even_and_maps_with_fx(cv2):
     # 5 * 0.5 = 2.5 -> 2 pixels and 7 * 0.5 = 3.5 -> 4 (cvRound); INTER_NEAREST maps with 1 / fx = 2, not 5 / 2
     x = np.arange(35, dtype=np.float32).reshape(5, 7)
@@ -186,6 +208,7 @@ def test_cv2_fx_rounds_half_to_even_and_maps_with_fx(cv2):
     assert ours[0].tolist() == [0, 2, 4, 6]  # columns floor(i * 2)
 
 
+@pytest.mark.xdist_group("cv2")
 def test_cv2_nearest_exact_ties(cv2):
     # 4 -> 6 pixels: output 4's centre (4.5) * 4 / 6 = 3 sits exactly between input pixels 2 and 3.
     # OpenCV (and Pillow) take pixel 2, we take pixel 3; the other outputs agree.

@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 
 from upsampling import onnx_resize
 
+# one xdist group: `make test-package` (-n 2 --dist loadgroup) imports onnx and onnxruntime in one worker only
+pytestmark = pytest.mark.xdist_group("onnx")
+
 
 MODES = ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric",
          "tf_crop_and_resize")

@@ -17,6 +17,8 @@ from upsampling.shapes import (keras_conv_transpose_output_size, onnx_conv_trans
                                tf_conv_transpose_padding, tf_padding)
 
 
+# `make test-package` runs `-n 2 --dist loadgroup`: the tests that import TensorFlow or onnxruntime share an
+# xdist group with test_conventions' and test_onnx_resize's, so one worker imports each library, not both.
 def rand(shape, seed=0):
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
 
@@ -33,6 +35,7 @@ def onnx_run(op, x, **attributes):
     return ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"X": x})[0]
 
 
+@pytest.mark.xdist_group("onnx")
 @settings(max_examples=20)
 @given(b=st.integers(1, 3), c=st.integers(1, 3), h=st.integers(1, 3), w=st.integers(1, 3),
        mode=st.sampled_from(["DCR", "CRD"]))
@@ -42,6 +45,7 @@ def test_depth_to_space_matches_onnxruntime(b, c, h, w, mode):
     assert torch.equal(depth_to_space(torch.from_numpy(x), b, mode), torch.from_numpy(expected))
 
 
+@pytest.mark.xdist_group("onnx")
 @settings(max_examples=20)
 @given(b=st.integers(1, 3), c=st.integers(1, 3), h=st.integers(1, 3), w=st.integers(1, 3))
 def test_space_to_depth_matches_onnxruntime_and_inverts(b, c, h, w):
@@ -51,6 +55,7 @@ def test_space_to_depth_matches_onnxruntime_and_inverts(b, c, h, w):
     assert torch.equal(depth_to_space(y, b, "DCR"), torch.from_numpy(x))
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 def test_against_tensorflow_and_pixel_shuffle():
     tf = pytest.importorskip("tensorflow")
     x = rand((2, 12, 3, 4))
@@ -86,6 +91,7 @@ def torch_conv(x, w, stride, dilation, padding):
     return F.conv2d(x, w, stride=stride, dilation=dilation, padding=p.padding)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=40)
 @given(h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3), d=st.integers(1, 2),
        padding=st.sampled_from(["same", "valid"]))
@@ -102,6 +108,7 @@ def test_tf_conv_padding(h, w, k, s, d, padding):
                  atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=30)
 @given(h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3))
 def test_tf_pooling_padding(h, w, k, s):
@@ -146,6 +153,7 @@ def torch_conv_transpose(x, w, stride, dilation, p):
     return y[..., t0:y.shape[-2] - t1, l0:y.shape[-1] - l1]
 
 
+@pytest.mark.xdist_group("tensorflow_jax")
 @settings(max_examples=40)
 @given(h=st.integers(1, 6), w=st.integers(1, 6), k=st.integers(1, 4), s=st.integers(1, 3),
        padding=st.sampled_from(["same", "valid"]), output_padding=st.sampled_from([None, 0, 1, 2]))
@@ -180,6 +188,7 @@ def conv_transpose_model(shape, weight, **attributes):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 
 
+@pytest.mark.xdist_group("onnx")
 @settings(max_examples=40)
 @given(n=st.integers(1, 6), k=st.integers(1, 4), s=st.integers(1, 3), d=st.integers(1, 2),
        kind=st.sampled_from(["pads", "SAME_UPPER", "SAME_LOWER", "VALID", "output_shape"]), data=st.data())

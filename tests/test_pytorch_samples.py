@@ -19,6 +19,10 @@ from conftest import assert_close
 
 import upsampling
 
+# one xdist group: under `make test-package` (-n 2 --dist loadgroup) one worker runs these tests, so the
+# module-scoped `samples` fixture (about 9 s of CPU) runs once
+pytestmark = pytest.mark.xdist_group("pytorch_samples")
+
 NAMES = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "max_unpool1d", "max_unpool2d", "max_unpool3d"]
 
 
