@@ -83,11 +83,13 @@ def run(notebook: Path, wheel: Path, nbval_python: str) -> float:
         (kernel / "kernel.json").write_text(json.dumps({
             "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "Colab runtime", "language": "python"}))
+        # Only nbval among pytest's plugins: auto-loading all of them (hypothesis rewrites the
+        # asserts of its whole package) cost each chapter's run about a second.
         env = dict(os.environ, UPSAMPLING_SOURCE=str(wheel), OMP_NUM_THREADS="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
-                   PIP_ROOT_USER_ACTION="ignore", JUPYTER_PATH=str(tmp / "jupyter"))
+                   PIP_ROOT_USER_ACTION="ignore", JUPYTER_PATH=str(tmp / "jupyter"), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
         start = time.perf_counter()
         # pytest from `work`: no configuration of the repository applies, only these options.
-        result = subprocess.run([nbval_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+        result = subprocess.run([nbval_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval", "--nbval",
                                  "--nbval-kernel-name", "colab-runtime",
                                  "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
                                  "--nbval-cell-timeout", "300", notebook.name],

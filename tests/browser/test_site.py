@@ -1,10 +1,11 @@
 """The built book, read as its readers read it, in a real browser (headless Chromium).
 
-Every page of `_toc.yml` is loaded on a phone (390×844, touch), cold (a fresh browser context:
-empty cache), and on a desktop (1280×900), in one page per test process that goes from chapter to
-chapter as a reader does (its cache warm), with the system in light mode; the system is then
-switched to dark mode on the same page (the theme follows `prefers-color-scheme` live) and the
-checks run again (the page stays dark for the rest of the test). Each time, one batched
+Every page of `_toc.yml` is loaded on a phone (390×844, touch), cold (the browser's cache switched
+off: every resource fetched again), and on a desktop (1280×900), its cache warm, each in one page
+per test process that goes from chapter to chapter as a reader does, with the system in light
+mode; the system is then switched to dark mode on the same page (the theme follows
+`prefers-color-scheme` live) and the checks run again (the page stays dark for the rest of the
+test). Each time, one batched
 `page.evaluate` (checks.js) checks the layout: the page no wider than the screen; nothing cut
 off; every box that scrolls sideways showing that it does; alt text that describes each image;
 the page's colour scheme following the system's; figures on a light card in dark mode; all
@@ -17,9 +18,9 @@ sent by the server, text gzip-compressed as GitHub Pages sends it) within PAGE_B
 desktop, axe-core (no serious or critical accessibility violation) and then the page as
 printed.
 
-The two loads of a page run in one xdist group, so that `-n 2 --dist loadgroup` gives each of
-two processes one browser and about half of the pages. With BOOK_SCREENSHOTS=1 each load also
-saves full-page screenshots (light and dark) to `_build/screenshots/`.
+`make test-browser` runs two test processes (`-n 2`), each with one browser, which share the
+loads between them. With BOOK_SCREENSHOTS=1 each load also saves full-page screenshots (light
+and dark) to `_build/screenshots/`.
 """
 
 import functools
@@ -46,8 +47,7 @@ DEVICES = {
     "phone": dict(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, device_scale_factor=2),
     "desktop": dict(viewport={"width": 1280, "height": 900}),
 }
-LOADS = [pytest.param(device, doc, id=f"{device}-{doc}", marks=pytest.mark.xdist_group(doc))
-         for doc in PAGES for device in DEVICES]
+LOADS = [pytest.param(device, doc, id=f"{device}-{doc}") for doc in PAGES for device in DEVICES]
 
 
 class _Facts(HTMLParser):
@@ -117,6 +117,20 @@ class _Tab:
         # through this process cost about 0.3 s a page.
         page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https", "ws", "wss")
                 and urlparse(r.url).hostname != "127.0.0.1" and report(f"request leaves the machine: {r.url}"))
+
+
+@pytest.fixture(scope="module")
+def phone_tab(browser, server):
+    """One phone page per test process, with the browser's cache switched off (DevTools'
+    Network.setCacheDisabled), so that every load fetches every resource again: the bytes the
+    server counts are those of a cold load, as a fresh context fetches them (equal, page by page),
+    at 1.3 s less a page than a fresh context and its first renderer."""
+    tab = _Tab(browser, server, "phone")
+    devtools = tab.context.new_cdp_session(tab.page)
+    devtools.send("Network.enable")
+    devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    yield tab
+    tab.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -226,10 +240,10 @@ def _axe(page, problems):
 
 
 @pytest.mark.parametrize("device, doc", LOADS)
-def test_page(browser, server, desktop_tab, device, doc):
+def test_page(server, phone_tab, desktop_tab, device, doc):
     problems, weight = [], 0
     facts = _facts(HTML / f"{doc}.html")
-    tab = _Tab(browser, server, "phone") if device == "phone" else desktop_tab
+    tab = phone_tab if device == "phone" else desktop_tab
     tab.problems = problems
     page = tab.page
     page.emulate_media(media="screen", color_scheme="light")  # as the previous page left it: print, dark
@@ -253,10 +267,16 @@ def test_page(browser, server, desktop_tab, device, doc):
         broken = page.evaluate("() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
         problems += [f"image not loaded: {src}" for src in broken]
 
-        # Page weight of the phone's cold load (everything loaded, math typeset, fonts ready).
+        # Page weight of the phone's cold load (everything loaded, math typeset, fonts ready):
+        # every resource came over the network, none from a cache, or the count would be short.
         weight = server.sent - sent_before
-        if device == "phone" and weight > PAGE_BUDGET:
-            problems.append(f"page weight {weight / 1e6:.2f} MB > {PAGE_BUDGET / 1e6:.1f} MB")
+        if device == "phone":
+            cached = page.evaluate("""() => [performance.getEntriesByType('navigation')[0],
+                                             ...performance.getEntriesByType('resource')]
+                                            .filter((e) => e.transferSize === 0).map((e) => e.name)""")
+            problems += [f"not a cold load: {url} came from the cache" for url in cached]
+            if weight > PAGE_BUDGET:
+                problems.append(f"page weight {weight / 1e6:.2f} MB > {PAGE_BUDGET / 1e6:.1f} MB")
 
         # Layout, alt text, colour scheme, contrast, ids, icons: one batched evaluate, in light
         # mode and then with the system switched to dark (the page stays dark from then on).
@@ -282,8 +302,7 @@ def test_page(browser, server, desktop_tab, device, doc):
             _axe(page, problems)
             _print_checks(page, problems)  # last: the page stays in print media
     finally:
-        if tab is not desktop_tab:
-            tab.context.close()
+        tab.problems = []  # what the page does after the test is no longer this test's
     assert not problems, f"{doc} ({device}, {weight / 1e6:.2f} MB {'cold' if device == 'phone' else 'warm'}):\n  " + "\n  ".join(problems)
 
 
