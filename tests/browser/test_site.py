@@ -322,3 +322,24 @@ def test_internal_links_resolve(doc):
         elif anchor and target.suffix == ".html" and anchor not in _facts(target).ids:
             missing.append(f"{href} (no anchor #{anchor})")
     assert not missing, f"{doc}: broken internal links: {sorted(set(missing))}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_first_paint_has_the_system_scheme(browser, server, scheme):
+    """A cold load draws in the system's scheme from the start: when <body> begins (the head's
+    scripts have run, the theme's deferred script not yet), the page's theme is already the
+    system's, so the page is neither drawn in another scheme first nor restyled whole after load."""
+    context = browser.new_context(color_scheme=scheme, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.add_init_script("""new MutationObserver((changes, observer) => {
+            if (document.body) {
+                window.__themeAtBody = document.documentElement.dataset.theme || "(none)";
+                observer.disconnect();
+            }
+        }).observe(document, {childList: true, subtree: true});""")
+        page.goto(f"{server.url}/book/intro.html", wait_until="load")
+        assert page.evaluate("() => window.__themeAtBody") == scheme
+        assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+    finally:
+        context.close()
