@@ -12,8 +12,8 @@ HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 # No background traffic: the book must work without the network, and this machine's is closed.
-# No host name resolves but the local server's address, so that no request can leave (the
-# tests see each one and fail on any that tries).
+# No host name resolves but the local server's address, so that no request to a host name can
+# leave (the tests see each request, to a name or an address, and fail on any to another machine).
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-extensions", "--mute-audio", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]

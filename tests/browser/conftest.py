@@ -1,5 +1,6 @@
 """Serve the built book on localhost and drive Debian's Chromium with Playwright: one browser
-per test process, a fresh context (an empty cache: a cold load) for every page."""
+per test process. (test_site.py keeps one page per device in it, the phone's with the cache
+switched off; test_explorers.py one page for its module.)"""
 
 from pathlib import Path
 

@@ -2,8 +2,8 @@
 
 Every page of `_toc.yml` is loaded on a phone (390×844, touch), cold (the browser's cache switched
 off: every resource fetched again), and on a desktop (1280×900), its cache warm, each in one page
-per test process that goes from chapter to chapter as a reader does, with the system in light
-mode; the system is then switched to dark mode on the same page (the theme follows
+per test process that loads page after page (by address, in the order the process takes its
+tests), with the system in light mode; the system is then switched to dark mode on the same page (the theme follows
 `prefers-color-scheme` live) and the checks run again (the page stays dark for the rest of the
 test). Each time, one batched
 `page.evaluate` (checks.js) checks the layout: the page no wider than the screen; nothing cut
@@ -112,11 +112,14 @@ class _Tab:
         page.on("pageerror", lambda e: report(f"page error: {e}"))
         page.on("requestfailed", lambda r: r.url.startswith(server.url) and report(f"request failed: {r.url}"))
         # Only the local server: a page that needs the network breaks offline and in CI. Every
-        # request is seen here; none can leave, as the browser resolves no host name but
-        # 127.0.0.1 (book_site.CHROMIUM_ARGS). Listening, not intercepting: routing each request
-        # through this process cost about 0.3 s a page.
-        page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+        # request and WebSocket is seen here and any to another machine fails the test; one to a
+        # host name cannot leave, as the browser resolves none but 127.0.0.1
+        # (book_site.CHROMIUM_ARGS). Listening, not intercepting: routing each request through
+        # this process cost about 0.3 s a page.
+        page.on("request", lambda r: urlparse(r.url).scheme in ("http", "https")
                 and urlparse(r.url).hostname != "127.0.0.1" and report(f"request leaves the machine: {r.url}"))
+        page.on("websocket", lambda w: urlparse(w.url).hostname != "127.0.0.1"
+                and report(f"WebSocket leaves the machine: {w.url}"))
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +220,12 @@ def _screenshot(page, doc, device, scheme):
 
 def _axe(page, problems):
     """axe-core, no serious or critical violation, every rule but color-contrast (checks.js
-    checks the contrast of all text in both schemes: axe's rule took 3 s a page). It first
-    flattens the page's two largest node trees, on which axe took 5 to 20 s a page: each
-    typeset formula becomes one plain element (its assistive MathML is what a screen reader
-    reads) and highlighted code becomes plain text. No preload: axe re-fetches the stylesheets
-    itself and resolves theme.css's `@import "../basic.css"` against the wrong base."""
+    checks the contrast of all text in both schemes: axe's rule took 3 s a page). On the desktop
+    it runs after the dark-mode checks, so in dark mode. It first flattens the page's two
+    largest node trees, on which axe took 5 to 20 s a page: each typeset formula becomes one
+    plain element (its assistive MathML is what a screen reader reads) and highlighted code
+    becomes plain text. No preload: axe re-fetches the stylesheets itself and resolves
+    theme.css's `@import "../basic.css"` against the wrong base."""
     page.evaluate("""() => {
         document.querySelectorAll('mjx-container').forEach((m) => {
             const s = document.createElement('span');
