@@ -94,7 +94,7 @@ test-book: $(STAMP)
 # on a phone (a cold load) and a desktop (one page per process, going from chapter to chapter): one
 # browser per process, each page checked in light mode and again with the system switched to dark.
 test-browser: $(STAMP) chromium
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(JOBS) tests/browser --confcutdir=tests/browser
+	OMP_NUM_THREADS=1 PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -n $(JOBS) tests/browser --confcutdir=tests/browser
 
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
