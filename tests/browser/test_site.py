@@ -138,9 +138,8 @@ def phone_tab(browser, server):
 
 @pytest.fixture(scope="module")
 def desktop_tab(browser, server):
-    """One desktop page per test process, going from chapter to chapter as a reader does: its
-    cache is warm (a cold load in a fresh context cost 2 s more a page; the cold load of each
-    page is the phone's)."""
+    """One desktop page per test process, loading page after page with its cache warm (a cold
+    load in a fresh context cost 2 s more a page; the cold load of each page is the phone's)."""
     tab = _Tab(browser, server, "desktop")
     yield tab
     tab.context.close()
