@@ -25,6 +25,7 @@ and dark) to `_build/screenshots/`.
 
 import functools
 import os
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -325,6 +326,28 @@ def test_internal_links_resolve(doc):
         elif anchor and target.suffix == ".html" and anchor not in _facts(target).ids:
             missing.append(f"{href} (no anchor #{anchor})")
     assert not missing, f"{doc}: broken internal links: {sorted(set(missing))}"
+
+
+def test_code_is_highlighted_with_the_styles_of_its_stylesheet():
+    """The built pages' code leaves out the spans of names and punctuation, keeps those of
+    keywords, and pygments.css holds the rules of the two styles that tests/test_highlighting.py
+    proves the lean code is drawn the same in."""
+    from pygments.formatters import HtmlFormatter
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_highlighting import PAGE_STYLES
+
+    css = (HTML / "_static" / "pygments.css").read_text(encoding="utf-8")
+    for mode, style in zip(("light", "dark"), PAGE_STYLES):
+        rules = HtmlFormatter(style=style).get_token_style_defs(f'html[data-theme="{mode}"] .highlight')
+        missing = [r for r in rules if r not in css]
+        assert not missing, f"pygments.css is not {style} in {mode} mode: {missing[:3]}"
+    keywords = 0
+    for doc in PAGES:
+        text = (HTML / f"{doc}.html").read_text(encoding="utf-8")
+        assert not re.search(r'<span class="(n|p|w)">', text), f"{doc}: a plain name or punctuation still has its span"
+        keywords += text.count('<span class="k">')
+    assert keywords > 100
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
