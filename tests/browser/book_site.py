@@ -72,6 +72,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def end_headers(self):
+        # GitHub Pages lets a browser keep every file for 10 minutes; without it (and without
+        # Last-Modified on the compressed files) the desktop's "warm" loads fetched every script and
+        # stylesheet again and compiled MathJax afresh.
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
     def send_head(self):
         path = Path(self.translate_path(self.path))
         if (path.is_file() and path.suffix in COMPRESSED
@@ -81,6 +88,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Type", self.guess_type(str(path)))
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
