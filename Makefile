@@ -31,8 +31,13 @@ help:
 	@echo "make pdf      the whole book as a PDF (installs TeX from Debian's packages if missing)"
 	@echo "make mutation  can the checks fail? tests and chapters against tools/mutants.py (MUTANTS=id1,id2 for some)"
 
+# Disk: .venv takes 3.7 GB and .venv-colab 3.2 GB (measured); pip, out of room, stops halfway with
+# OSError 28. $(call check_disk,GB,WHAT): a new environment is not begun with less than GB free.
+check_disk = free=$$(df -Pk . | awk 'NR == 2 {print int($$4 / 1048576)}'); [ "$$free" -ge $(1) ] || \
+    { echo "make: $$free GB free on this disk; $(2) needs about $(1) GB (.venv 3.7 GB, .venv-colab 3.2 GB)" >&2; exit 1; }
+
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { $(call check_disk,8,a new $(VENV) and then $(COLAB)); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q pip==26.3
 	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
@@ -103,7 +108,9 @@ chromium:
 
 # The "Colab image" of test-notebooks, built once.
 $(COLAB)/.installed: requirements.txt
-	rm -rf $(COLAB) && $(PYTHON) -m venv $(COLAB)
+	rm -rf $(COLAB)
+	@$(call check_disk,4,a new $(COLAB))
+	$(PYTHON) -m venv $(COLAB)
 	$(COLAB)/bin/python -m pip install -q pip==26.3
 	$(COLAB)/bin/python -m pip install -q -c requirements.txt torch numpy matplotlib ipykernel nbclient nbformat pyyaml \
 	    pillow tensorflow-cpu jax jaxlib opencv-python-headless
