@@ -15,8 +15,9 @@
   theme's Font Awesome webfonts subset to the icons the book shows (the theme's 1.5 MB
   fontawesome.js is dropped by ``book/_templates/static/webpack-macros.html``).
 * Highlighted code without the ``<span>`` of a token that the page's two highlighting styles
-  (light and dark) both draw exactly as plain text (names, punctuation: 7,000 of the 25,000
-  elements of a long chapter), for a smaller page that a phone lays out sooner.
+  (light and dark) both draw exactly as plain text (names, punctuation: 7,185 of the 25,174
+  elements of the sub-pixel chapter's page after MathJax), for a smaller page; book.css gives
+  the plain text of highlighted code the styles' colour for plain text.
 * With ``book_student_edition = True`` (``make book-student``) every solution
   of an exercise is removed, also the gated ``solution-start``/``solution-end``
   kind that notebooks use (sphinx-exercise's own ``hide_solutions`` cannot remove
@@ -35,6 +36,7 @@ from docutils import nodes
 from pygments.formatters import HtmlFormatter
 from pygments.styles import get_all_styles, get_style_by_name
 from pygments.token import STANDARD_TYPES, Text
+from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
@@ -324,10 +326,11 @@ def _numbered_print_title(app, pagename, templatename, context, doctree):
 @functools.cache
 def drawn_as_text(styles: tuple, ttype) -> bool:
     """Whether every one of the Pygments `styles` draws a token of type `ttype` exactly as it draws
-    plain text (colour, background, weight, slant, underline, border, font): then its `<span>`
-    changes nothing on the page, whichever style is in force. (The code box's own colour is the
-    style's colour for Text, and Text has no span.) Only Pygments' standard token types: a
-    lexer's own types (ANSI colours in outputs, for one) may be styled by other stylesheets."""
+    plain text (colour, background, weight, slant, underline, border, font). Plain text has no
+    span: it takes the colour of the code box, which pygments.css sets on `.highlight` (the
+    style's colour for Text) and book.css passes on to the `<pre>` of highlighted code. Only
+    Pygments' standard token types: a lexer's own types (ANSI colours in outputs, for one) may be
+    styled by other stylesheets."""
     return (bool(styles) and ttype in STANDARD_TYPES
             and all(style.style_for_token(ttype) == style.style_for_token(Text) for style in styles))
 
@@ -342,30 +345,52 @@ class LeanHtmlFormatter(HtmlFormatter):
         return "" if drawn_as_text(self.styles, ttype) else super()._get_css_classes(ttype)
 
 
-def _page_styles(app) -> tuple:
-    """The Pygments styles of the page's light and dark modes, as pydata-sphinx-theme picks them
-    (theme option, else theme.conf) when it writes pygments.css; () if any is unknown or the theme
-    is another, and then no span is left out."""
-    try:
-        from pydata_sphinx_theme.utils import get_theme_options_dict
+def _page_style_names(app) -> list | None:
+    """The names of the Pygments styles of the light and dark modes, picked as pydata-sphinx-theme
+    picks them when it writes pygments.css (its deprecated option `pygment_*_style` first, then
+    `pygments_*_style`, else its theme.conf); None for a theme that does not descend from it."""
+    from pydata_sphinx_theme.utils import get_theme_options_dict
 
-        options = get_theme_options_dict(app)
-        names = [options.get(k) or app.builder.theme.get_options()[k]
-                 for k in ("pygments_light_style", "pygments_dark_style")]
-    except Exception:
-        return ()
-    known = set(get_all_styles())
-    return tuple(get_style_by_name(n) for n in names) if all(n in known for n in names) else ()
+    defaults = app.builder.theme.get_options() if hasattr(app.builder, "theme") else {}
+    if "pygments_light_style" not in defaults:
+        return None
+    options = get_theme_options_dict(app)
+    names = []
+    for mode in ("light", "dark"):
+        name = options.get(f"pygment_{mode}_style") or options.get(f"pygments_{mode}_style")
+        names.append(defaults[f"pygments_{mode}_style"] if name is None else name)
+    return names
 
 
 def _lean_highlighting(app):
     bridge = getattr(app.builder, "highlighter", None)
-    styles = _page_styles(app) if bridge is not None and bridge.dest == "html" else ()
-    if styles:
-        # Sphinx's PygmentsBridge names the formatter class to use as an attribute ("set these
-        # attributes if you want to have different Pygments formatters"); pygments.css (rewritten
-        # by the theme from these same styles) is unchanged.
-        bridge.formatter = type("LeanHtmlFormatter", (LeanHtmlFormatter,), {"styles": styles})
+    if bridge is None or bridge.dest != "html":
+        return
+    names = _page_style_names(app)
+    known = set(get_all_styles())
+    if names and all(n in known for n in names):  # else the theme falls back to others: no span left out
+        app.builder.book_lean_styles = names
+        # Sphinx's PygmentsBridge makes each block's formatter from its `formatter` attribute
+        # (Sphinx 7.4: the class attribute html_formatter, copied in __init__).
+        bridge.formatter = type("LeanHtmlFormatter", (LeanHtmlFormatter,),
+                                {"styles": tuple(get_style_by_name(n) for n in names)})
+
+
+def _check_pygments_css(app, exception):
+    """After the theme has written pygments.css: it must hold the rules of the styles the code was
+    highlighted for, or a left-out span could change a colour."""
+    names = getattr(app.builder, "book_lean_styles", None)
+    css_file = Path(app.outdir) / "_static" / "pygments.css"
+    if exception is not None or not names or not css_file.exists():
+        return
+    css = css_file.read_text(encoding="utf-8")
+    for mode, name in zip(("light", "dark"), names):
+        formatter = HtmlFormatter(style=name)
+        prefix = f'html[data-theme="{mode}"] .highlight'
+        rules = list(formatter.get_background_style_defs(prefix)) + list(formatter.get_token_style_defs(prefix))
+        if any(rule not in css for rule in rules):
+            raise ExtensionError(f"pygments.css is not the style {name!r} in {mode} mode, for which the code "
+                                 "was highlighted without the spans of plain tokens (book_extras)")
 
 
 def setup(app):
@@ -381,6 +406,7 @@ def setup(app):
     app.connect("env-updated", _disambiguate_citations, priority=400)
     app.connect("build-finished", _subset_icon_fonts)
     app.connect("builder-inited", _lean_highlighting)
+    app.connect("build-finished", _check_pygments_css, priority=900)  # after the theme writes it
     app.add_js_file("book.js", loading_method="defer")
     # In <head>, before the first paint: the theme's own head script sets data-theme to
     # "auto" (or to the scheme stored on the previous visit), and only its deferred script

@@ -73,10 +73,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self):
-        # GitHub Pages lets a browser keep every file for 10 minutes; without it (and without
-        # Last-Modified on the compressed files) the desktop's "warm" loads fetched every script and
-        # stylesheet again and compiled MathJax afresh.
-        self.send_header("Cache-Control", "max-age=600")
+        # GitHub Pages lets a browser keep every file for 10 minutes (max-age=600); here a day, so
+        # that no test run outlives it. Without it (and without Last-Modified on the compressed
+        # files) the desktop's "warm" loads fetched every script and stylesheet again.
+        self.send_header("Cache-Control", "max-age=86400")
         super().end_headers()
 
     def send_head(self):

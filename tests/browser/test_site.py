@@ -108,7 +108,7 @@ class _Tab:
         self.context = browser.new_context(**DEVICES[device], color_scheme="light", reduced_motion="reduce")
         self.page = page = self.context.new_page()
         self.problems: list[str] = []
-        self.loads = 0  # pages this tab has loaded
+        self.loaded: set[str] = set()  # the files the pages this tab loaded fetched
         report = lambda text: self.problems.append(text)  # noqa: E731 (the list is swapped per test)
         page.on("console", lambda m: m.type == "error" and report(f"console: {m.text} ({m.location.get('url')})"))
         page.on("response", lambda r: r.status >= 400 and report(f"HTTP {r.status}: {r.url}"))
@@ -283,14 +283,15 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
             problems += [f"not a cold load: {url} came from the cache" for url in cached]
             if weight > PAGE_BUDGET:
                 problems.append(f"page weight {weight / 1e6:.2f} MB > {PAGE_BUDGET / 1e6:.1f} MB")
-        elif tab.loads:
-            # Warm: after the tab's first page, the scripts and stylesheets every page shares come
-            # from the browser's cache, as from GitHub Pages (book_site: max-age=600).
-            fetched = page.evaluate("""() => performance.getEntriesByType('resource')
-                .filter((e) => /[/](tex-chtml[.]js|pydata-sphinx-theme[.]css|bootstrap[.]js)/.test(e.name) && e.transferSize > 0)
-                .map((e) => e.name)""")
-            problems += [f"not a warm load: {url} fetched again" for url in fetched]
-        tab.loads += 1
+        else:
+            # Warm: every file that an earlier page of this tab loaded (the scripts, stylesheets
+            # and fonts that pages share) comes from the browser's cache (book_site: max-age).
+            resources = page.evaluate("() => performance.getEntriesByType('resource').map((e) => [e.name, e.transferSize])")
+            again = [url for url, size in resources if url in tab.loaded and size > 0]
+            problems += [f"not a warm load: {url} fetched again" for url in again]
+            if tab.loaded and not any(url in tab.loaded for url, _ in resources):
+                problems.append("not a warm load: no file shared with the pages loaded before")
+            tab.loaded.update(url for url, _ in resources)
 
         # Layout, alt text, colour scheme, contrast, ids, icons: one batched evaluate, in light
         # mode and then with the system switched to dark (the page stays dark from then on).
@@ -338,26 +339,74 @@ def test_internal_links_resolve(doc):
     assert not missing, f"{doc}: broken internal links: {sorted(set(missing))}"
 
 
-def test_code_is_highlighted_with_the_styles_of_its_stylesheet():
-    """The built pages' code leaves out the spans of names and punctuation, keeps those of
-    keywords, and pygments.css holds the rules of the two styles that tests/test_highlighting.py
-    proves the lean code is drawn the same in."""
-    from pygments.formatters import HtmlFormatter
+# A page with every kind of highlighted block that loses spans: code cells (ipython3), a code block
+# (python), the cite box (bibtex) and a traceback (ipythontb).
+CODE_PAGE, CODE_LANGUAGES = "book/unpooling", {"ipython3", "python", "bibtex", "ipythontb"}
+# Per block: the computed colour, weight, slant and decoration of each visible character, in the
+# block as built (lean) and in Sphinx's stock output of the same text put in the same place.
+COMPARE_CODE = """(stock) => {
+  const pres = [...document.querySelectorAll('div[class*="highlight-"] > div.highlight > pre')];
+  const drawn = (pre) => {
+    const out = [], walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      const s = getComputedStyle(node.parentElement);
+      const key = [s.color, s.fontWeight, s.fontStyle, s.textDecorationLine].join(' ');
+      for (const ch of node.nodeValue) if (ch.trim()) out.push([ch, key]);
+    }
+    return out;
+  };
+  const result = {blocks: pres.length, chars: 0, differ: []};
+  pres.forEach((pre, i) => {
+    if (stock[i] === null) return;
+    const clone = pre.cloneNode(false);
+    clone.innerHTML = stock[i];
+    pre.parentElement.appendChild(clone);
+    const ours = drawn(pre), theirs = drawn(clone);
+    clone.remove();
+    result.chars += ours.length;
+    if (ours.length !== theirs.length) result.differ.push(`block ${i}: ${ours.length} characters against ${theirs.length}`);
+    ours.forEach(([ch, key], j) => {
+      if (theirs[j] && (theirs[j][0] !== ch || theirs[j][1] !== key) && result.differ.length < 10)
+        result.differ.push(`block ${i}, '${ch}': ${key} against ${theirs[j][0]} ${theirs[j][1]}`);
+    });
+  });
+  return result;
+}"""
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_highlighting import PAGE_STYLES
 
-    css = (HTML / "_static" / "pygments.css").read_text(encoding="utf-8")
-    for mode, style in zip(("light", "dark"), PAGE_STYLES):
-        rules = HtmlFormatter(style=style).get_token_style_defs(f'html[data-theme="{mode}"] .highlight')
-        missing = [r for r in rules if r not in css]
-        assert not missing, f"pygments.css is not {style} in {mode} mode: {missing[:3]}"
-    keywords = 0
+def test_code_is_drawn_as_the_stock_highlighter_draws_it(browser, server):
+    """The book's code leaves out the spans of names and punctuation (book_extras.LeanHtmlFormatter;
+    no page has one left). On a page with every kind of highlighted block that loses spans, each
+    block's text is highlighted again by Sphinx's stock formatter and put beside it, under the
+    page's own CSS: every visible character must have the same colour, weight, slant and
+    decoration, in light and in dark mode."""
+    import html as html_module
+
+    from sphinx.highlighting import PygmentsBridge
+
     for doc in PAGES:
         text = (HTML / f"{doc}.html").read_text(encoding="utf-8")
         assert not re.search(r'<span class="(n|p|w)">', text), f"{doc}: a plain name or punctuation still has its span"
-        keywords += text.count('<span class="k">')
-    assert keywords > 100
+    blocks = re.findall(r'<div class="[^"]*highlight-([\w+-]+) notranslate"><div class="highlight"><pre>(.*?)</pre>',
+                        (HTML / f"{CODE_PAGE}.html").read_text(encoding="utf-8"), re.S)
+    assert CODE_LANGUAGES <= {language for language, _ in blocks}
+    bridge = PygmentsBridge("html")
+    stock = [re.search(r"<pre>(.*)</pre>", bridge.highlight_block(html_module.unescape(re.sub(r"<[^>]+>", "", code)),
+                                                                  language, force=True), re.S)[1]
+             if language in CODE_LANGUAGES else None for language, code in blocks]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/{CODE_PAGE}.html", wait_until="load")
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            page.wait_for_function(f"() => document.documentElement.dataset.theme === '{scheme}'", timeout=10000)
+            result = page.evaluate(COMPARE_CODE, stock)
+            assert result["blocks"] == len(blocks), result["blocks"]
+            assert result["chars"] > 10000, result["chars"]
+            assert not result["differ"], f"{scheme}: " + "\n".join(result["differ"])
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
