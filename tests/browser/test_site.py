@@ -1,8 +1,8 @@
 """The built book, read as its readers read it, in a real browser (headless Chromium).
 
 Every page of `_toc.yml` is loaded on a phone (390×844, touch), cold (the browser's cache switched
-off: every resource fetched again), and on a desktop (1280×900), its cache warm (the scripts and
-stylesheets every page shares come from the cache, as the server lets them: checked), each in one page
+off: every resource fetched again), and on a desktop (1280×900), its cache warm (every file that an
+earlier page loaded comes from the cache: checked), each in one page
 per test process that loads page after page (by address, in the order the process takes its
 tests), with the system in light mode; the system is then switched to dark mode on the same page (the theme follows
 `prefers-color-scheme` live) and the checks run again (the page stays dark for the rest of the
