@@ -9,7 +9,8 @@ every kind of highlighted block, that the page draws the lean code as it draws t
 In the stock output and in the lean one the declarations must be the same character for
 character, in the light and the dark style of the page, for the book's own text in each language
 it highlights: the code cells of two chapters (ipython3), the book's BibTeX (bibtex), the
-tracebacks stored in the chapters (ipythontb) and a Python code block (python).
+tracebacks stored in the chapters (ipythontb), the package's shapes module (python: the chapters'
+listings are its functions) and the introduction's shell commands (bash).
 """
 
 import json
@@ -50,7 +51,9 @@ SAMPLES = {
     "ipython3": ["".join(c["source"]) for nb in ("subpixel", "porting") for c in _cells(nb) if c["cell_type"] == "code"],
     "bibtex": [(ROOT / "book" / "references.bib").read_text(encoding="utf-8")],
     "ipythontb": _tracebacks(),
-    "python": ["import torch.nn.functional as F\n\ny = F.interpolate(x, scale_factor=(2, 2), mode='bilinear')  # N, C, 2H, 2W\n"],
+    # The chapters' Python listings are functions of the package.
+    "python": [(ROOT / "upsampling" / "shapes.py").read_text(encoding="utf-8")],
+    "bash": re.findall(r"```bash\n(.*?)```", (ROOT / "book" / "intro.md").read_text(encoding="utf-8"), re.S),
 }
 
 

@@ -264,7 +264,13 @@ COMPARE_CODE = """(stock) => {
     }
     return out;
   };
-  const result = {blocks: pres.length, chars: 0, differ: []};
+  // Printed outputs (not tracebacks) keep the theme's colour for <pre>: that of a bare <pre>.
+  const bare = document.querySelector('article').appendChild(document.createElement('pre'));
+  const theme = getComputedStyle(bare).color;
+  bare.remove();
+  const outputs = [...document.querySelectorAll('div.output:not(.highlight-ipythontb) > div.highlight > pre')];
+  const result = {blocks: pres.length, chars: 0, differ: [], outputs: outputs.length,
+                  outputColours: [...new Set(outputs.map((pre) => getComputedStyle(pre).color))].filter((c) => c !== theme)};
   pres.forEach((pre, i) => {
     if (stock[i] === null) return;
     const clone = pre.cloneNode(false);
@@ -302,11 +308,13 @@ def _stock_code(doc: str) -> tuple[int, list]:
 def _code_as_stock(page, doc, scheme, problems):
     """On CODE_PAGE, in the desktop test: each highlighted block is drawn, character for
     character, as Sphinx's stock output of its text put beside it under the page's own CSS (same
-    colour, weight, slant and decoration)."""
+    colour, weight, slant and decoration); printed outputs keep the theme's colour for <pre>."""
     count, stock = _stock_code(doc)
     result = page.evaluate(COMPARE_CODE, stock)
-    if result["blocks"] != count or result["chars"] < 10000:
-        problems.append(f"{scheme}: compared {result['chars']} characters of {result['blocks']} of {count} code blocks")
+    if result["blocks"] != count or result["chars"] < 10000 or not result["outputs"]:
+        problems.append(f"{scheme}: compared {result['chars']} characters of {result['blocks']} of {count} code blocks"
+                        f" and {result['outputs']} printed outputs")
+    problems += [f"{scheme}: a printed output in {c}, not the theme's colour for <pre>" for c in result["outputColours"]]
     problems += [f"{scheme}: code drawn unlike the stock highlighter: {d}" for d in result["differ"]]
 
 
