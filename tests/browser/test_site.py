@@ -290,6 +290,13 @@ COMPARE_CODE = """(stock) => {
 
 
 @functools.lru_cache(maxsize=None)
+def _code_blocks(doc: str) -> list[tuple[str, str]]:
+    """(language, inner HTML of its <pre>) for each highlighted block of a built page."""
+    return re.findall(r'<div class="[^"]*highlight-([\w+-]+) notranslate"><div class="highlight"><pre>(.*?)</pre>',
+                      (HTML / f"{doc}.html").read_text(encoding="utf-8"), re.S)
+
+
+@functools.lru_cache(maxsize=None)
 def _stock_code(doc: str) -> tuple[int, list]:
     """The number of highlighted blocks of a built page, and for each block of CODE_LANGUAGES its
     text highlighted again by Sphinx's stock formatter (None for the others)."""
@@ -297,8 +304,7 @@ def _stock_code(doc: str) -> tuple[int, list]:
 
     from sphinx.highlighting import PygmentsBridge
 
-    blocks = re.findall(r'<div class="[^"]*highlight-([\w+-]+) notranslate"><div class="highlight"><pre>(.*?)</pre>',
-                        (HTML / f"{doc}.html").read_text(encoding="utf-8"), re.S)
+    blocks = _code_blocks(doc)
     bridge = PygmentsBridge("html")
     return len(blocks), [re.search(r"<pre>(.*)</pre>", bridge.highlight_block(html.unescape(re.sub(r"<[^>]+>", "", code)),
                                                                             language, force=True), re.S)[1]
@@ -424,9 +430,7 @@ def test_code_leaves_out_the_spans_of_plain_tokens():
         text = (HTML / f"{doc}.html").read_text(encoding="utf-8")
         assert not re.search(r'<span class="(n|p|w)">', text), f"{doc}: a plain name or punctuation still has its span"
     assert CODE_PAGE in PAGES
-    blocks = re.findall(r'<div class="[^"]*highlight-([\w+-]+) notranslate"><div class="highlight"><pre>(.*?)</pre>',
-                        (HTML / f"{CODE_PAGE}.html").read_text(encoding="utf-8"), re.S)
-    lost = {language for (language, ours), theirs in zip(blocks, _stock_code(CODE_PAGE)[1])
+    lost = {language for (language, ours), theirs in zip(_code_blocks(CODE_PAGE), _stock_code(CODE_PAGE)[1])
             if theirs is not None and theirs.count("<span") > ours.count("<span")}
     assert lost == CODE_LANGUAGES, f"{CODE_PAGE}: blocks that lose spans only in {lost}"
 
