@@ -86,12 +86,23 @@ Inline :math:`a_{i}^{2} < b`, and :eq:`eq-one`.
    x = 1
 
    y = 2
+
+.. toctree::
+
+   plain
+"""
+PLAIN = """
+Plain
+=====
+
+A page without formulas.
 """
 
 
 def _build(tmp_path, extra=""):
     (tmp_path / "conf.py").write_text(CONF.format(ext=str(ROOT / "book" / "_ext")))
     (tmp_path / "index.rst").write_text(RST + extra)
+    (tmp_path / "plain.rst").write_text(PLAIN)
     return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "-q", str(tmp_path), str(tmp_path / "_out")],
                           capture_output=True, text=True)
 
@@ -110,6 +121,7 @@ def test_a_sphinx_page_ships_typeset_formulas(tmp_path):
     assert "<mjx-mtable" in page  # the align environment (nowrap) and the two-line block
     assert not re.search(r"<script[^>]*mathjax", page, re.I)
     assert '<link rel="stylesheet" type="text/css" href="_static/mathjax/chtml.css' in page
+    assert "chtml.css" not in (tmp_path / "_out" / "plain.html").read_text()  # a page without formulas
     static = tmp_path / "_out" / "_static" / "mathjax"
     assert "woff-v2/MathJax_Main-Regular.woff" in (static / "chtml.css").read_text()
     assert (static / "woff-v2" / "MathJax_Main-Regular.woff").stat().st_size > 10_000

@@ -531,7 +531,12 @@ def _visit_displaymath(self, node):
 
 
 def _math_stylesheet(app, pagename, templatename, context, doctree):
-    if app.builder.math_renderer_name == "book_chtml":
+    """The formulas' stylesheet on the pages that show a formula: in their text, or in the
+    navigation, which lists every document's title (none has a formula today)."""
+    if app.builder.math_renderer_name != "book_chtml":
+        return
+    if app.env.get_domain("math").has_equations(pagename) or any(
+            title.next_node(nodes.math) is not None for title in app.env.titles.values()):
         app.add_css_file(MATH_CSS)
 
 

@@ -392,14 +392,15 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
                 return ['$$', '\\\\(', '\\\\[', '\\\\begin{'].filter((d) => text.includes(d));
             })(),
             script: !!window.MathJax || !!document.querySelector('script[src*="mathjax"]'),
+            css: [...document.styleSheets].some((sheet) => (sheet.href || '').includes('/_static/mathjax/chtml.css')),
             scale: document.documentElement.style.getPropertyValue('--book-math-scale')})""")
         if math["typeset"] != facts.math:
             problems.append(f"{math['typeset']} of {facts.math} math elements typeset")
         problems += [f"TeX left in the page text: {d}" for d in math["tex"]]
         if math["script"]:
             problems.append("MathJax's script is on the page")
-        if facts.math and not math["scale"]:
-            problems.append("--book-math-scale is not set")
+        if facts.math and not (math["scale"] and math["css"]):
+            problems.append(f"formulas without their scale ({math['scale']!r}) or stylesheet ({math['css']})")
 
         # Images: every one loaded with a non-zero size.
         broken = page.evaluate("() => Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
