@@ -229,6 +229,47 @@
       problems.push(`text contrast ${ratio.toFixed(2)} < ${needed} (${s.color} on rgb(${back.map(Math.round).join(", ")})): ${describe(el)}`);
     }
   }
+  // 8. A link inside a block of text is told from the text by more than its colour (WCAG 1.4.1):
+  //    underlined, or given a border, another weight, slant or background than the text around
+  //    it. What axe-core's link-in-text-block rule checks (about 1 s a page there), here in both
+  //    schemes and on both screens; stricter than axe, which lets a colour contrast of 3:1 with
+  //    the text pass for review. A link is in a block of text when its block (nearest ancestor
+  //    that is not inline) has text outside links.
+  const blockOf = (el) => {
+    let b = el.parentElement;
+    while (b && style(b).display.startsWith("inline")) b = b.parentElement;
+    return b;
+  };
+  const outside = new Map();
+  const textOutsideLinks = (block) => {
+    if (!outside.has(block)) {
+      const w = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      let found = false;
+      for (let n = w.nextNode(); n && !found; n = w.nextNode()) {
+        found = n.nodeValue.trim() !== "" && !n.parentElement.closest("a, " + IGNORED);
+      }
+      outside.set(block, found);
+    }
+    return outside.get(block);
+  };
+  const decorated = (s) => /underline|overline|line-through/.test(s.textDecorationLine);
+  let textLinks = 0;
+  document.querySelectorAll("a[href]").forEach((a) => {
+    if (a.closest(IGNORED) || !a.textContent.trim()) return;
+    const s = style(a), r = a.getBoundingClientRect();
+    if (s.visibility !== "visible" || opacityOf(a) === 0 || r.width < 1 || r.height < 1) return;
+    const block = blockOf(a);
+    if (!block || !textOutsideLinks(block)) return;
+    textLinks++;
+    const b = style(block);
+    const distinct = decorated(s) && !decorated(b)
+      || (parseFloat(s.borderBottomWidth) > 0 && s.borderBottomStyle !== "none")
+      || s.fontWeight !== b.fontWeight || s.fontStyle !== b.fontStyle
+      || (s.backgroundColor !== b.backgroundColor && rgba(s.backgroundColor)[3] !== 0);
+    if (!distinct) problems.push(`a link told from its text by colour alone: ${describe(a)}`);
+  });
+  facts.textLinks = textLinks;
+
   const ratios = [...seen.values()].map((v) => v.ratio);
   facts.colourPairs = ratios.length;
   facts.worstContrast = Math.min(...ratios);
