@@ -112,6 +112,8 @@ def test_a_sphinx_page_ships_typeset_formulas(tmp_path):
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "_out" / "index.html").read_text()
     assert page.count('<mjx-container class="MathJax" jax="CHTML"') == 4
+    # the three blocks typeset as display math (the nowrap one too), the inline formula inline
+    assert page.count('<mjx-container class="MathJax" jax="CHTML" display="true"') == 3
     outside_mathml = re.sub(r"<mjx-assistive-mml.*?</mjx-assistive-mml>", "", page, flags=re.S)
     assert not re.search(r"\\\(|\\\[|\\begin\{|\\frac", outside_mathml)  # no TeX left for a script to typeset
     # Sphinx's own markup around them: the number and its link, the reference to it

@@ -6,7 +6,7 @@
 //   {"stylesheet": true}                    ->  {"css": "..."}  (every character of the fonts)
 // The output is what MathJax's tex-chtml.js drew in the browser with the page's default
 // options, less what needs the browser (and an undefined macro is an error, not red text): the size is not matched to the page font's x-height
-// here (book.js does it once a page), and there is no context menu. Each formula carries its
+// here (a script in each page's <head> does it once a page: book_extras._MATCH_FONT_HEIGHT), and there is no context menu. Each formula carries its
 // MathML for screen readers (assistive-mml), as in the browser.
 const dir = process.argv[2];
 global.MathJax = {

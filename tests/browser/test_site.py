@@ -386,6 +386,10 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
         page.evaluate("() => document.fonts.ready.then(() => true)")
         math = page.evaluate("""() => ({
             typeset: document.querySelectorAll('.math > mjx-container[jax="CHTML"]').length,
+            // a displayed equation (div.math) typeset as display math, an inline one (span.math) inline
+            // (the oracle below typesets our own MathML again, so it inherits any wrong display flag)
+            misdisplayed: document.querySelectorAll('div.math > mjx-container:not([display="true"]), ' +
+                                                    'span.math > mjx-container[display="true"]').length,
             tex: (() => {  // in the text MathJax would have searched (not code, scripts or styles)
                 const skip = 'pre, code, script, noscript, style, textarea, mjx-assistive-mml';
                 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT,
@@ -399,6 +403,8 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
             scale: document.documentElement.style.getPropertyValue('--book-math-scale')})""")
         if math["typeset"] != facts.math:
             problems.append(f"{math['typeset']} of {facts.math} math elements typeset")
+        if math["misdisplayed"]:
+            problems.append(f"{math['misdisplayed']} formulas typeset as display math in text or inline in a displayed equation")
         problems += [f"TeX left in the page text: {d}" for d in math["tex"]]
         if math["script"]:
             problems.append("MathJax's script is on the page")
