@@ -48,12 +48,20 @@ def test_an_extension_is_loaded_on_demand(mathjax):
     assert '<mjx-c class="mjx-c1D736 TEX-BI">' in mathjax.typeset(r"\boldsymbol{\alpha}", display=False)
 
 
-def test_the_stylesheet_covers_every_character(mathjax):
-    css = mathjax.stylesheet()
-    assert css.count("@font-face") >= 20 and css.count("FONT_URL/MathJax_Main-Regular.woff") == 1
-    # characters no formula above used are there too (adaptiveCSS off): the Fraktur A, ℵ, ♣
-    assert {"mjx-c.mjx-c1D504.TEX-FR::before", "mjx-c.mjx-c2135::before", "mjx-c.mjx-c2663::before"} <= set(
-        re.findall(r"^mjx-c\.[^\s{]+::before", css, re.M))
+def test_a_page_gets_the_rules_of_its_own_formulas(mathjax):
+    mathjax.page_stylesheet()  # what the tests above typeset
+    assert mathjax.page_stylesheet() is None  # nothing typeset since
+    mathjax.typeset(r"x + \aleph", display=False)
+    first = mathjax.page_stylesheet()
+    rules = set(re.findall(r"^mjx-c\.[^\s{]+::before", first, re.M))
+    assert {"mjx-c.mjx-c1D465.TEX-I::before", "mjx-c.mjx-c2B::before", "mjx-c.mjx-c2135::before"} <= rules
+    assert "mjx-c.mjx-c1D466.TEX-I::before" not in rules  # y: not on this page
+    assert first.count("FONT_URL/MathJax_Main-Regular.woff") == 1 and "mjx-mfrac" not in first
+    mathjax.typeset(r"\frac{y}{2}", display=True)
+    second = mathjax.page_stylesheet()  # the next page: afresh
+    rules = set(re.findall(r"^mjx-c\.[^\s{]+::before", second, re.M))
+    assert "mjx-c.mjx-c1D466.TEX-I::before" in rules and "mjx-c.mjx-c2135::before" not in rules
+    assert "mjx-mfrac" in second and 'mjx-container[jax="CHTML"][display="true"]' in second
 
 
 CONF = """
@@ -122,11 +130,12 @@ def test_a_sphinx_page_ships_typeset_formulas(tmp_path):
     assert '<a class="reference internal" href="#equation-eq-one">(1)</a>' in page
     assert "<mjx-mtable" in page  # the align environment (nowrap) and the two-line block
     assert not re.search(r"<script[^>]*mathjax", page, re.I)
-    assert '<link rel="stylesheet" type="text/css" href="_static/mathjax/chtml.css' in page
-    assert "chtml.css" not in (tmp_path / "_out" / "plain.html").read_text()  # a page without formulas
-    static = tmp_path / "_out" / "_static" / "mathjax"
-    assert "woff-v2/MathJax_Main-Regular.woff" in (static / "chtml.css").read_text()
-    assert (static / "woff-v2" / "MathJax_Main-Regular.woff").stat().st_size > 10_000
+    # MathJax's stylesheet for this page in its <head>, its fonts beside the page's other files
+    style = re.search(r'<head>.*<style id="book-chtml-styles">(.*?)</style>.*</head>', page, re.S)[1]
+    assert 'src: url("_static/mathjax/woff-v2/MathJax_Main-Regular.woff")' in style
+    assert "mjx-c.mjx-c1D465.TEX-I::before" in style and "mjx-mtable" in style  # x; the tables
+    assert "book-chtml-styles" not in (tmp_path / "_out" / "plain.html").read_text()  # a page without formulas
+    assert (tmp_path / "_out" / "_static" / "mathjax" / "woff-v2" / "MathJax_Main-Regular.woff").stat().st_size > 10_000
 
 
 def test_a_tex_error_fails_the_strict_build(tmp_path):

@@ -20,10 +20,11 @@
   the plain text of highlighted code the styles' colour for plain text.
 * Formulas typeset at build time (``html_math_renderer = "book_chtml"``): MathJax 3, the same
   files the page loaded before, runs under Node.js while Sphinx writes each page
-  (``mathjax_chtml.js``), so a page ships MathJax's CommonHTML and one cached stylesheet
-  instead of a 1.1 MB script that typeset every formula again on the reader's device
-  (1.1 to 1.8 s of processor time a chapter in the test's Chromium). A script in ``<head>``
-  matches the formulas' size to the page font's x-height, as MathJax's ``matchFontHeight`` did.
+  (``mathjax_chtml.js``), so a page ships MathJax's CommonHTML and the stylesheet MathJax wrote
+  into it instead of a 1.1 MB script that typeset every formula again on the reader's device
+  (1.2 to 1.6 s of processor time a chapter in the test's Chromium). A script at the top of the
+  body (``book/_templates/layout.html``) matches the formulas' size to the page font's
+  x-height, as MathJax's ``matchFontHeight`` did.
 * With ``book_student_edition = True`` (``make book-student``) every solution
   of an exercise is removed, also the gated ``solution-start``/``solution-end``
   kind that notebooks use (sphinx-exercise's own ``hide_solutions`` cannot remove
@@ -321,21 +322,6 @@ _RESOLVE_THEME = (
 )
 
 
-# MathJax's matchFontHeight, for the formulas typeset at build time: MathJax (output/chtml)
-# sized each formula in the browser so that its x-height is the page font's: scale = ex / em /
-# 0.442 (the x-height of its TeX fonts), ex measured on a box 60ex tall, at least 0.5 (minScale),
-# a percentage to one decimal. Measured once, in <head> (after the stylesheets, before the body
-# exists: a layout of one element), on the body's font; book.css sizes every formula with it.
-_MATCH_FONT_HEIGHT = (
-    "(() => { const d = document.documentElement, p = document.createElement('span');"
-    " p.style.cssText = 'position: absolute; visibility: hidden; width: 0; height: 60ex;"
-    " font-family: var(--pst-font-family-base)'; d.appendChild(p);"
-    " const ex = p.getBoundingClientRect().height / 60, em = parseFloat(getComputedStyle(p).fontSize); p.remove();"
-    " if (ex > 0 && em > 0) d.style.setProperty('--book-math-scale',"
-    " Math.round(1000 * Math.max(0.5, ex / 0.442 / em)) / 10 + '%'); })();"
-)
-
-
 def _numbered_print_title(app, pagename, templatename, context, doctree):
     """The printed title with its chapter number: sphinx-book-theme prints `pagetitle` (the bare
     title) in place of the page's numbered <h1>, so a handout lost "3." from "3. Interpolation"."""
@@ -464,9 +450,13 @@ class _MathJax:
             self._cache[key] = answer["html"]
         return self._cache[key]
 
-    def stylesheet(self) -> str:
-        """The CommonHTML stylesheet for every character of MathJax's fonts (its `adaptiveCSS`
-        off: the same file serves every page, whichever were rebuilt), fonts at FONT_URL."""
+    def page_stylesheet(self) -> str | None:
+        """The stylesheet of the formulas typeset since the last call (one page's), as MathJax
+        wrote it into the page, fonts at FONT_URL; None if there were none. The next page
+        starts afresh (each of its formulas is typeset again, so that its rules are counted)."""
+        if not self._cache:
+            return None
+        self._cache.clear()
         return self._ask({"stylesheet": True})["css"]
 
     def close(self):
@@ -480,7 +470,7 @@ class _MathJax:
 
 
 _MATHJAX = _MathJax()
-MATH_CSS = "mathjax/chtml.css"  # in _static, beside its fonts (mathjax/woff-v2)
+MATH_FONTS = "_static/mathjax/woff-v2"  # MathJax's CommonHTML fonts, copied from the package
 
 
 def _typeset_visit(self, node, visit, delimiters, display):
@@ -531,26 +521,28 @@ def _visit_displaymath(self, node):
 
 
 def _math_stylesheet(app, pagename, templatename, context, doctree):
-    """The formulas' stylesheet on the pages that show a formula: in their text, or in the
-    navigation, which lists every document's title (none has a formula today)."""
+    """Each page that shows a formula gets, in its <head>, the stylesheet MathJax wrote into it:
+    the rules of the characters and constructs of its formulas, no others. The navigation is
+    drawn after this event; it lists every document's title, so formulas in titles (none today)
+    are typeset here first, for their rules to be in every page."""
     if app.builder.math_renderer_name != "book_chtml":
         return
-    if app.env.get_domain("math").has_equations(pagename) or any(
-            title.next_node(nodes.math) is not None for title in app.env.titles.values()):
-        app.add_css_file(MATH_CSS)
+    for title in app.env.titles.values():
+        for math in title.findall(nodes.math):
+            _MATHJAX.typeset(math.astext(), display=False)
+    css = _MATHJAX.page_stylesheet()
+    if css:
+        fonts = context["pathto"](MATH_FONTS, 1)
+        context["metatags"] = context.get("metatags", "") + f'\n<style id="book-chtml-styles">{css.replace("FONT_URL", fonts)}</style>'
 
 
 def _write_math_assets(app, exception):
-    """_static/mathjax: the stylesheet and MathJax's woff-v2 fonts (the only MathJax files a page loads)."""
+    """MathJax's woff-v2 fonts (the only MathJax files a page loads) into _static/mathjax."""
     import shutil
 
-    if exception is not None or app.builder.format != "html" or app.builder.math_renderer_name != "book_chtml":
-        _MATHJAX.close()
-        return
-    target = Path(app.outdir) / "_static" / MATH_CSS
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_MATHJAX.stylesheet().replace("FONT_URL", "woff-v2"), encoding="utf-8")
-    shutil.copytree(_mathjax_dir() / "output" / "chtml" / "fonts" / "woff-v2", target.parent / "woff-v2", dirs_exist_ok=True)
+    if exception is None and app.builder.format == "html" and app.builder.math_renderer_name == "book_chtml":
+        shutil.copytree(_mathjax_dir() / "output" / "chtml" / "fonts" / "woff-v2", Path(app.outdir) / MATH_FONTS,
+                        dirs_exist_ok=True)
     _MATHJAX.close()
 
 
@@ -606,7 +598,6 @@ def setup(app):
     # resolves it, so a page first drew in the wrong scheme and was then restyled whole
     # (about 0.3 s of style and 0.3 s of layout on a long chapter, on a laptop core).
     app.add_js_file(None, body=_RESOLVE_THEME, priority=1)
-    app.add_js_file(None, body=_MATCH_FONT_HEIGHT, priority=1)
     app.connect("html-page-context", _numbered_print_title, priority=600)  # after the theme's
     # Early: html-page-context stops at the first handler that returns a template name.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
