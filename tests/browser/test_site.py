@@ -392,7 +392,7 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
         page.goto(f"{server.url}/{doc}.html", wait_until="load")
 
         # Math: every math element typeset at build time (book_chtml), no TeX delimiter left in
-        # the text, no MathJax script; the formulas' size set in <head> (matchFontHeight).
+        # the text, no MathJax script; the formulas' size set at the top of the body (matchFontHeight).
         page.wait_for_function("() => document.documentElement.dataset.bookScrollsMarked === 'true'", timeout=10000)
         page.evaluate("() => document.fonts.ready.then(() => true)")
         math = page.evaluate("""() => ({
