@@ -341,7 +341,7 @@ MATHJAX = Path(importlib.util.find_spec("sphinx-mathjax-offline").submodule_sear
 MEASURE_MATH = """(selector) => [...document.querySelectorAll(selector)].map((m) => {
   const r = m.querySelector(':scope > mjx-math').getBoundingClientRect();  // the formula's box
   return [r.width, r.height, [...m.querySelectorAll('mjx-math mjx-c')].map((c) => c.className).join(' '),
-          !!m.querySelector('mjx-math mjx-utext'), !!m.querySelector('mjx-assistive-mml [data-mjx-texclass="INNER"]')];
+          !!m.querySelector('mjx-assistive-mml [data-mjx-texclass="INNER"]')];
 })"""
 MATH_AGAIN = """async () => {
   const copies = [...document.querySelectorAll('.math > mjx-container[jax="CHTML"]')].map((m) => {
@@ -364,18 +364,16 @@ def _math_as_mathjax(page, problems):
     page.evaluate("() => MathJax.startup.promise")
     page.evaluate(MATH_AGAIN)
     theirs = page.evaluate(MEASURE_MATH, ".book-oracle > mjx-container")
-    # Two things MathJax's round trip through MathML does not keep, compared without that side:
-    # the height of a character outside MathJax's fonts (mjx-utext), which MathJax measured in
-    # the browser and the build cannot (the width is kept: book.css sizes the character); and the
+    # One thing MathJax's round trip through MathML does not keep, compared without it: the
     # width of a \left...\right group (TeX class INNER), which the MathML input makes an atom
-    # spaced otherwise than TeX's own input spaced it.
-    whole = sum(not (utext or inner) for _, _, _, utext, inner in ours)
+    # spaced otherwise than TeX's own input spaced it (2 formulas here, 6.8 px on one).
+    whole = sum(not inner for _, _, _, inner in ours)
     if whole < 300 or len(theirs) != len(ours):
         problems.append(f"math oracle: {len(theirs)} formulas typeset by MathJax for {len(ours)} of ours ({whole} whole)")
     differ = [f"formula {i}: {w:.1f}×{h:.1f} px against MathJax's {w2:.1f}×{h2:.1f}"
               + ("" if c == c2 else f", characters {c[:60]} against {c2[:60]}")
-              for i, ((w, h, c, utext, inner), (w2, h2, c2, _, _)) in enumerate(zip(ours, theirs))
-              if (abs(w - w2) > 0.5 and not inner) or (abs(h - h2) > 0.5 and not utext) or c != c2]
+              for i, ((w, h, c, inner), (w2, h2, c2, _)) in enumerate(zip(ours, theirs))
+              if (abs(w - w2) > 0.5 and not inner) or abs(h - h2) > 0.5 or c != c2]
     problems += [f"math drawn unlike MathJax in the page ({len(differ)} of {len(ours)}): {d}" for d in differ[:5]]
 
 
