@@ -433,6 +433,7 @@ class _MathJax:
             self._process = subprocess.Popen([node, str(Path(__file__).with_name("mathjax_chtml.js")), str(_mathjax_dir())],
                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
             self._pid = os.getpid()
+            self._cache.clear()  # a forked worker's new process has typeset nothing of its pages yet
         self._process.stdin.write(json.dumps(request) + "\n")
         self._process.stdin.flush()
         line = self._process.stdout.readline()
