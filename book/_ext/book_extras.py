@@ -414,7 +414,7 @@ def _mathjax_dir() -> Path:
 
 class _MathJax:
     """One Node.js process running mathjax_chtml.js, started on first use (again in a forked
-    worker); each distinct formula is typeset once."""
+    worker); each distinct formula is typeset once a page (page_stylesheet starts the next)."""
 
     def __init__(self):
         self._process, self._pid, self._cache = None, None, {}
@@ -461,7 +461,7 @@ class _MathJax:
         return self._ask({"stylesheet": True})["css"]
 
     def close(self):
-        if self._process is not None and self._pid is not None:
+        if self._process is not None:
             import os
 
             if self._pid == os.getpid():
