@@ -113,7 +113,7 @@ test-browser: $(STAMP) chromium
 	OMP_NUM_THREADS=1 PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -n $(JOBS) tests/browser --confcutdir=tests/browser
 
 chromium:
-	@command -v /usr/bin/chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x /usr/lib/chromium/chromium-headless-shell || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; }
 
 # The "Colab image" of test-notebooks, built once.
 $(COLAB)/.installed: requirements.txt
