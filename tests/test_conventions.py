@@ -30,7 +30,8 @@ def image(shape, seed=0):
 
 
 def compare(ours, expected):
-    assert_close(ours.to(torch.float32), torch.as_tensor(np.asarray(expected, dtype=np.float32)), **TOL)
+    # a copy: the other library's array may be read-only (TensorFlow's, Pillow's), which PyTorch warns of
+    assert_close(ours.to(torch.float32), torch.from_numpy(np.asarray(expected, dtype=np.float32).copy()), **TOL)
 
 
 def no_half_pixel_ties(k, m):

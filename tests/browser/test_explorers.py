@@ -244,6 +244,8 @@ def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
     _report(bad, grid, TRANSPOSED_GRID, f"transposed explorer ({view} view)")
 
 
+# torch.backends.mkldnn.flags() warns on every CPU build that it has no Intel GPU support (torch 2.13).
+@pytest.mark.filterwarnings("ignore:TF32 acceleration on top of oneDNN:UserWarning")
 def test_the_no_output_text_matches_pytorch():
     """What explorers.js says of an output of size 0, run over every setting of the explorer's controls
     (n <= 6, k <= 5, s <= 4, p <= 6, d <= 3, a <= 3): float64 and 1-D refuse it always; for one float32 image
