@@ -161,6 +161,20 @@ PRESS_POINT = """(selector) => {
   return [x, y];
 }"""
 
+# A drawer open as a reader sees it: the dialog is open and one of its links is drawn at its
+# centre (not hidden, transparent, covered or off the screen). A dialog that is open but not seen
+# (visibility: hidden, opacity: 0, moved off the screen, covered) passed a check of `open` and
+# of the link's size.
+DRAWN_OPEN = """([dialog, content]) => {
+  const d = document.querySelector(dialog);
+  const seen = (el) => { for (; el; el = el.parentElement) if (Number(getComputedStyle(el).opacity) === 0) return false; return true; };
+  return !!(d && d.open) && [...d.querySelectorAll(content)].some((link) => {
+    const r = link.getBoundingClientRect();
+    const hit = r.width > 0 && r.height > 0 && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return hit && link.contains(hit) && seen(link);
+  });
+}"""
+
 
 def _drawers(page, device, problems):
     """The ☰ and "On this page" buttons open their drawers on a phone; ☰ hides the sidebar on a desktop.
@@ -183,13 +197,10 @@ def _drawers(page, device, problems):
                 continue  # a page without sections has no "On this page"
             if not press(button):
                 continue
-            opened = page.evaluate("""([dialog, content]) => {
-                const d = document.querySelector(dialog);
-                const link = d && d.querySelector(content);
-                return !!(d && d.open && link && link.getBoundingClientRect().width > 0);
-            }""", [dialog, content])
-            if not opened:
-                problems.append(f"phone: tapping {button} does not open {dialog} with its links")
+            try:
+                page.wait_for_function(DRAWN_OPEN, arg=[dialog, content], timeout=2000)
+            except PlaywrightTimeout:
+                problems.append(f"phone: tapping {button} does not open {dialog} with its links drawn")
             if button.endswith("primary-toggle"):
                 page.keyboard.press("Escape")  # the next drawer's button is behind this one (the last stays open: the test ends)
     else:
