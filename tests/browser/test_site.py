@@ -63,6 +63,7 @@ class _Facts(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
         self.hrefs: list[str] = []
+        self.icons: list[str] = []  # its favicons (<link rel="icon">), which the headless shell never fetches
         self.ids: set[str] = set()
         self.math = 0
         self.chapter = False
@@ -74,6 +75,8 @@ class _Facts(HTMLParser):
         a = dict(attrs)
         if tag == "a" and a.get("href") is not None:
             self.hrefs.append(a["href"])
+        if tag == "link" and "icon" in (a.get("rel") or "").split() and a.get("href"):
+            self.icons.append(a["href"])
         if a.get("id"):
             self.ids.add(a["id"])
         if "math" in (a.get("class") or "").split():
@@ -242,6 +245,10 @@ def _layout(page, scheme, problems):
     """checks.js in the given colour scheme, its problems marked with the scheme."""
     result = page.evaluate(CHECKS, {"scheme": scheme})
     problems += [f"{scheme}: {p}" for p in result["problems"]]
+    # checks.js measures "the screen" as the page's layout width: on a phone a page without
+    # <meta name="viewport"> is laid out 980 px wide and shrunk to fit, and would pass it.
+    if result["facts"]["viewportWidth"] > page.viewport_size["width"]:
+        problems.append(f"{scheme}: laid out {result['facts']['viewportWidth']} px wide on a {page.viewport_size['width']} px screen")
     missing = set(result["facts"]["iconCodepoints"]) - _icon_font_codepoints()
     problems += [f"{scheme}: icon U+{cp:04X} not in the subset icon fonts" for cp in sorted(missing)]
 
@@ -540,7 +547,7 @@ def test_every_character_of_the_formulas_has_its_rule():
 def test_internal_links_resolve(doc):
     source = HTML / f"{doc}.html"
     missing = []
-    for href in _facts(source).hrefs:
+    for href in _facts(source).hrefs + _facts(source).icons:
         if urlparse(href).scheme or href.startswith(("mailto:", "//")):
             continue
         url, anchor = urldefrag(urljoin(source.as_uri(), href))
