@@ -101,9 +101,7 @@ def _explorers(browser, base_url):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    # Chromium asks every new site for /favicon.ico, which the book does not have: not a page error.
-    page.on("console", lambda m: m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico")
-            and errors.append(f"console: {m.text} at {m.location.get('url')}"))
+    page.on("console", lambda m: m.type == "error" and errors.append(f"console: {m.text} at {m.location.get('url')}"))
     page.goto(f"{base_url}/{PAGE}", wait_until="load")
     page.wait_for_function("() => document.querySelectorAll('div.explorer[data-ready]').length === 4")
     page.evaluate(SET)
