@@ -364,26 +364,32 @@ def _code_as_stock(page, doc, scheme, problems):
     problems += [f"{scheme}: code drawn unlike the stock highlighter: {d}" for d in result["differ"]]
 
 
-# The oracle for the formulas typeset at build time: MathJax itself, in the page (the same MathJax
-# 3 files, from the sphinx-mathjax-offline package). On MATH_PAGE (the sub-pixel chapter: 374
-# formulas, 14 displayed, 4 with a character outside MathJax's fonts), in the desktop test, ours are
-# measured; then the page's stylesheet for them is switched off and each formula's MathML (its copy
-# for screen readers) is typeset again by MathJax's mml-chtml.js in place, beside ours: MathJax
-# measures the page font there (matchFontHeight) and lays the formula out with the stylesheet it
-# writes for them. Ours must have had the size MathJax gives it (our stylesheet, and the scale set
-# at the top of the body) and draw the same characters.
+# The oracle for the formulas typeset at build time: MathJax itself, in the page, typesetting the
+# TeX source again as the book did in the browser before (the same MathJax 3 files, from the
+# sphinx-mathjax-offline package: tex-chtml.js, its default configuration). On MATH_PAGE (the
+# sub-pixel chapter: 374 formulas, 14 displayed, 3 of them split environments, 2 \left...\right
+# groups, 4 with a character outside MathJax's fonts), in the desktop test, ours are measured; then
+# the page's stylesheet for them is switched off, and each formula's TeX, taken from the build's
+# doctree (not from our output), is typeset again by MathJax in place, beside ours: MathJax measures
+# the page font there (matchFontHeight) and lays every formula out with the stylesheet it writes for
+# the whole page. Ours must have the size MathJax gives it (our stylesheet, and the scale set at the
+# top of the body) and draw the same characters. (An earlier oracle typeset our own MathML copies
+# with mml-chtml.js: blind to a formula typeset from the wrong TeX, and MathML input spaces a
+# \left...\right group otherwise, 6.8 px on one formula here, which it had to leave uncompared.)
 MATH_PAGE = "book/subpixel"
 MATHJAX = Path(importlib.util.find_spec("sphinx-mathjax-offline").submodule_search_locations[0]) / "static" / "mathjax"
+DOCTREES = ROOT / "_build" / ".doctrees"
 MEASURE_MATH = """(selector) => [...document.querySelectorAll(selector)].map((m) => {
   const r = m.querySelector(':scope > mjx-math').getBoundingClientRect();  // the formula's box
-  return [r.width, r.height, [...m.querySelectorAll('mjx-math mjx-c')].map((c) => c.className).join(' '),
-          !!m.querySelector('mjx-assistive-mml [data-mjx-texclass="INNER"]')];
+  return [r.width, r.height, [...m.querySelectorAll('mjx-math mjx-c')].map((c) => c.className).join(' ')];
 })"""
-MATH_AGAIN = """async () => {
-  const copies = [...document.querySelectorAll('.math > mjx-container[jax="CHTML"]')].map((m) => {
+MATH_AGAIN = """async (sources) => {
+  const ours = [...document.querySelectorAll('.math > mjx-container[jax="CHTML"]')];
+  if (ours.length !== sources.length) return;
+  const copies = ours.map((m, i) => {
     const copy = document.createElement('span');
     copy.className = 'book-oracle';
-    copy.innerHTML = m.querySelector('mjx-assistive-mml > math').outerHTML;
+    copy.textContent = sources[i];
     m.after(copy);
     return copy;
   });
@@ -391,25 +397,51 @@ MATH_AGAIN = """async () => {
 }"""
 
 
-def _math_as_mathjax(page, problems):
+@functools.lru_cache(maxsize=None)
+def _tex_sources(doc: str) -> tuple[str, ...]:
+    """Each formula of a built page, in document order, as Sphinx's MathJax writer
+    (sphinx.ext.mathjax, whose markup book_chtml keeps) hands it to MathJax, from the build's
+    doctree: inline math between \\( and \\); a displayed block between \\[ and \\], its parts
+    (split at blank lines) aligned when there are several and a part with a line break made a split
+    environment; a nowrap block as it stands."""
+    import pickle
+
+    from docutils import nodes
+
+    tree = pickle.loads((DOCTREES / f"{doc}.doctree").read_bytes())
+    sources = []
+    for node in tree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))):
+        text = node.astext()
+        if isinstance(node, nodes.math):
+            sources.append(rf"\({text}\)")
+        elif node.get("nowrap"):
+            sources.append(text)
+        else:
+            parts = [part for part in text.split("\n\n") if part.strip()]
+            body = r"\\".join(rf"\begin{{split}}{part}\end{{split}}" if r"\\" in part else part for part in parts)
+            if len(parts) > 1:
+                body = rf" \begin{{align}}\begin{{aligned}}{body}\end{{aligned}}\end{{align}} "
+            sources.append(rf"\[{body}\]")
+    return tuple(sources)
+
+
+def _math_as_mathjax(page, doc, problems):
+    sources = _tex_sources(doc)
     ours = page.evaluate(MEASURE_MATH, '.math > mjx-container[jax="CHTML"]')
     page.evaluate("() => { document.getElementById('book-chtml-styles').disabled = true; }")
     page.add_script_tag(content="window.MathJax = {startup: {typeset: false}, chtml: {fontURL: '../_static/mathjax/woff-v2'}}")
-    page.add_script_tag(path=str(MATHJAX / "mml-chtml.js"))
+    page.add_script_tag(path=str(MATHJAX / "tex-chtml.js"))
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
     page.evaluate("() => MathJax.startup.promise")
-    page.evaluate(MATH_AGAIN)
+    page.evaluate(MATH_AGAIN, list(sources))
     theirs = page.evaluate(MEASURE_MATH, ".book-oracle > mjx-container")
-    # One thing MathJax's round trip through MathML does not keep, compared without it: the
-    # width of a \left...\right group (TeX class INNER), which the MathML input makes an atom
-    # spaced otherwise than TeX's own input spaced it (2 formulas here, 6.8 px on one).
-    whole = sum(not inner for _, _, _, inner in ours)
-    if whole < 300 or len(theirs) != len(ours):
-        problems.append(f"math oracle: {len(theirs)} formulas typeset by MathJax for {len(ours)} of ours ({whole} whole)")
+    if len(ours) < 300 or not len(theirs) == len(ours) == len(sources):
+        problems.append(f"math oracle: {len(theirs)} formulas typeset by MathJax from {len(sources)} in the doctree"
+                        f" for {len(ours)} of ours")
     differ = [f"formula {i}: {w:.1f}×{h:.1f} px against MathJax's {w2:.1f}×{h2:.1f}"
               + ("" if c == c2 else f", characters {c[:60]} against {c2[:60]}")
-              for i, ((w, h, c, inner), (w2, h2, c2, _)) in enumerate(zip(ours, theirs))
-              if (abs(w - w2) > 0.5 and not inner) or abs(h - h2) > 0.5 or c != c2]
+              for i, ((w, h, c), (w2, h2, c2)) in enumerate(zip(ours, theirs))
+              if abs(w - w2) > 0.5 or abs(h - h2) > 0.5 or c != c2]
     problems += [f"math drawn unlike MathJax in the page ({len(differ)} of {len(ours)}): {d}" for d in differ[:5]]
 
 
@@ -518,7 +550,7 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
 
         _drawers(page, device, problems)
         if device == "desktop" and doc == MATH_PAGE:
-            _math_as_mathjax(page, problems)  # before axe, which flattens the formulas
+            _math_as_mathjax(page, doc, problems)  # before axe, which flattens the formulas
         if device == "desktop":
             _axe(page, problems)
             _print_checks(page, problems)  # last: the page stays in print media
