@@ -367,22 +367,36 @@ def _code_as_stock(page, doc, scheme, problems):
 # The oracle for the formulas typeset at build time: MathJax itself, in the page, typesetting the
 # TeX source again as the book did in the browser before (the same MathJax 3 files, from the
 # sphinx-mathjax-offline package: tex-chtml.js, its default configuration). On MATH_PAGE (the
-# sub-pixel chapter: 374 formulas, 14 displayed, 3 of them split environments, 2 \left...\right
-# groups, 4 with a character outside MathJax's fonts), in the desktop test, ours are measured; then
-# the page's stylesheet for them is switched off, and each formula's TeX, taken from the build's
-# doctree (not from our output), is typeset again by MathJax in place, beside ours: MathJax measures
-# the page font there (matchFontHeight) and lays every formula out with the stylesheet it writes for
-# the whole page. Ours must have the size MathJax gives it (our stylesheet, and the scale set at the
-# top of the body) and draw the same characters. (An earlier oracle typeset our own MathML copies
-# with mml-chtml.js: blind to a formula typeset from the wrong TeX, and MathML input spaces a
-# \left...\right group otherwise, 6.8 px on one formula here, which it had to leave uncompared.)
+# sub-pixel chapter: 374 formulas, 14 displayed, 3 of them split environments, 3 \left...\right
+# groups in 2 formulas, 4 with a character outside MathJax's fonts), in the desktop test, ours are
+# measured; then the page's stylesheet for them is switched off, and each formula's TeX, taken from
+# the build's doctree (not from our output), is typeset again by MathJax in place, beside ours:
+# MathJax measures the page font there (matchFontHeight) and lays every formula out with the
+# stylesheet it writes for the whole page. Ours must have the size MathJax gives it (our stylesheet,
+# and the scale set at the top of the body) and draw the same characters, each at the same place in
+# the box and in the same colour; our stylesheet names MathJax's font files for its font families.
+# Not seen here: where the box sits on its line, and rules of book.css, which style MathJax's copies
+# too. (An earlier oracle typeset our own MathML copies with mml-chtml.js: blind to a formula
+# typeset from the wrong TeX, and MathML input spaces a \left...\right group otherwise, 6.8 px on
+# one formula here, which it had to leave uncompared.)
 MATH_PAGE = "book/subpixel"
 MATHJAX = Path(importlib.util.find_spec("sphinx-mathjax-offline").submodule_search_locations[0]) / "static" / "mathjax"
 DOCTREES = ROOT / "_build" / ".doctrees"
 MEASURE_MATH = """(selector) => [...document.querySelectorAll(selector)].map((m) => {
   const r = m.querySelector(':scope > mjx-math').getBoundingClientRect();  // the formula's box
-  return [r.width, r.height, [...m.querySelectorAll('mjx-math mjx-c')].map((c) => c.className).join(' ')];
+  const glyphs = [...m.querySelectorAll('mjx-math mjx-c')];
+  // where each character is drawn in the box, and in which colour (a subscript drawn as a
+  // superscript, or a space lost in a row narrower than the widest, leaves the box's size)
+  const placed = glyphs.map((c) => { const g = c.getBoundingClientRect();
+    return [g.left - r.left, g.top - r.top, getComputedStyle(c).color]; });
+  return [r.width, r.height, glyphs.map((c) => c.className).join(' '), placed];
 })"""
+# The font files our stylesheet names for each of MathJax's font families, and those MathJax's own
+# stylesheet in the page names (a box's size does not depend on its font, so the measures above
+# cannot see a missing or wrong font).
+MATH_FONTS = """(id) => Object.fromEntries([...document.getElementById(id).sheet.cssRules]
+  .filter((r) => r instanceof CSSFontFaceRule)
+  .map((r) => [r.style.getPropertyValue('font-family'), r.style.getPropertyValue('src')]))"""
 MATH_AGAIN = """async (sources) => {
   const ours = [...document.querySelectorAll('.math > mjx-container[jax="CHTML"]')];
   if (ours.length !== sources.length) return;
@@ -435,13 +449,23 @@ def _math_as_mathjax(page, doc, problems):
     page.evaluate("() => MathJax.startup.promise")
     page.evaluate(MATH_AGAIN, list(sources))
     theirs = page.evaluate(MEASURE_MATH, ".book-oracle > mjx-container")
+    fonts, their_fonts = page.evaluate(MATH_FONTS, "book-chtml-styles"), page.evaluate(MATH_FONTS, "MJX-CHTML-styles")
+    if len(their_fonts) < 20 or fonts != their_fonts:
+        problems.append(f"math fonts: {sorted(set(fonts.items()) ^ set(their_fonts.items()))} differ from MathJax's"
+                        f" ({len(fonts)} font faces, MathJax's {len(their_fonts)})")
     if len(ours) < 300 or not len(theirs) == len(ours) == len(sources):
         problems.append(f"math oracle: {len(theirs)} formulas typeset by MathJax from {len(sources)} in the doctree"
                         f" for {len(ours)} of ours")
+    def misplaced(placed, placed2):  # characters drawn elsewhere in the box (> 0.5 px) or in another colour
+        return [k for k, ((x, y, colour), (x2, y2, colour2)) in enumerate(zip(placed, placed2))
+                if abs(x - x2) > 0.5 or abs(y - y2) > 0.5 or colour != colour2]
+
     differ = [f"formula {i}: {w:.1f}×{h:.1f} px against MathJax's {w2:.1f}×{h2:.1f}"
               + ("" if c == c2 else f", characters {c[:60]} against {c2[:60]}")
-              for i, ((w, h, c), (w2, h2, c2)) in enumerate(zip(ours, theirs))
-              if abs(w - w2) > 0.5 or abs(h - h2) > 0.5 or c != c2]
+              + (f", {len(m)} characters placed or coloured otherwise, the first: {p[m[0]]} against {p2[m[0]]}" if m else "")
+              for i, ((w, h, c, p), (w2, h2, c2, p2)) in enumerate(zip(ours, theirs))
+              for m in [[] if c != c2 else misplaced(p, p2)]
+              if abs(w - w2) > 0.5 or abs(h - h2) > 0.5 or c != c2 or m]
     problems += [f"math drawn unlike MathJax in the page ({len(differ)} of {len(ours)}): {d}" for d in differ[:5]]
 
 
@@ -464,7 +488,6 @@ def test_page(server, phone_tab, desktop_tab, device, doc):
         math = page.evaluate("""() => ({
             typeset: document.querySelectorAll('.math > mjx-container[jax="CHTML"]').length,
             // a displayed equation (div.math) typeset as display math, an inline one (span.math) inline
-            // (the oracle below typesets our own MathML again, so it inherits any wrong display flag)
             misdisplayed: document.querySelectorAll('div.math > mjx-container:not([display="true"]), ' +
                                                     'span.math > mjx-container[display="true"]').length,
             tex: (() => {  // in the text MathJax would have searched (not code, scripts or styles)
