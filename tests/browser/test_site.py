@@ -153,30 +153,33 @@ def desktop_tab(browser, server):
     tab.context.close()
 
 
+# The centre of an element, if the element is the one drawn there (not hidden, covered or off the
+# screen), else null: shared by PRESS_POINT and DRAWN_OPEN.
+CENTRE_IF_DRAWN = """(el) => {
+  const r = el.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+  const hit = r.width > 0 && r.height > 0 && document.elementFromPoint(x, y);
+  return hit && el.contains(hit) ? [x, y] : null;
+}"""
+
 # The one element a selector names, and the point at its centre where a finger or the mouse
-# presses it: the element must be the one drawn there (not hidden, covered or off the screen).
+# presses it: the element must be the one drawn there.
 PRESS_POINT = """(selector) => {
+  const centreIfDrawn = %s;
   const found = document.querySelectorAll(selector);
   if (found.length !== 1) return `${found.length} elements match ${selector}`;
-  const r = found[0].getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
-  const hit = r.width > 0 && r.height > 0 && document.elementFromPoint(x, y);
-  if (!hit || !found[0].contains(hit)) return `${selector} is not drawn at its centre (${Math.round(x)}, ${Math.round(y)})`;
-  return [x, y];
-}"""
+  return centreIfDrawn(found[0]) || `${selector} is not drawn at its centre`;
+}""" % CENTRE_IF_DRAWN
 
 # A drawer open as a reader sees it: the dialog is open and one of its links is drawn at its
 # centre (not hidden, transparent, covered or off the screen). A dialog that is open but not seen
 # (visibility: hidden, opacity: 0, moved off the screen, covered) passed a check of `open` and
 # of the link's size.
 DRAWN_OPEN = """([dialog, content]) => {
+  const centreIfDrawn = %s;
   const d = document.querySelector(dialog);
   const seen = (el) => { for (; el; el = el.parentElement) if (Number(getComputedStyle(el).opacity) === 0) return false; return true; };
-  return !!(d && d.open) && [...d.querySelectorAll(content)].some((link) => {
-    const r = link.getBoundingClientRect();
-    const hit = r.width > 0 && r.height > 0 && document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-    return hit && link.contains(hit) && seen(link);
-  });
-}"""
+  return !!(d && d.open) && [...d.querySelectorAll(content)].some((link) => !!centreIfDrawn(link) && seen(link));
+}""" % CENTRE_IF_DRAWN
 
 
 def _drawers(page, device, problems):
@@ -456,16 +459,16 @@ def _math_as_mathjax(page, doc, problems):
     if len(ours) < 300 or not len(theirs) == len(ours) == len(sources):
         problems.append(f"math oracle: {len(theirs)} formulas typeset by MathJax from {len(sources)} in the doctree"
                         f" for {len(ours)} of ours")
-    def misplaced(placed, placed2):  # characters drawn elsewhere in the box (> 0.5 px) or in another colour
-        return [k for k, ((x, y, colour), (x2, y2, colour2)) in enumerate(zip(placed, placed2))
-                if abs(x - x2) > 0.5 or abs(y - y2) > 0.5 or colour != colour2]
-
-    differ = [f"formula {i}: {w:.1f}×{h:.1f} px against MathJax's {w2:.1f}×{h2:.1f}"
-              + ("" if c == c2 else f", characters {c[:60]} against {c2[:60]}")
-              + (f", {len(m)} characters placed or coloured otherwise, the first: {p[m[0]]} against {p2[m[0]]}" if m else "")
-              for i, ((w, h, c, p), (w2, h2, c2, p2)) in enumerate(zip(ours, theirs))
-              for m in [[] if c != c2 else misplaced(p, p2)]
-              if abs(w - w2) > 0.5 or abs(h - h2) > 0.5 or c != c2 or m]
+    differ = []
+    for i, ((w, h, c, p), (w2, h2, c2, p2)) in enumerate(zip(ours, theirs)):
+        # with the same characters: any drawn elsewhere in the box (> 0.5 px) or in another colour
+        moved = [] if c != c2 else [k for k, ((x, y, colour), (x2, y2, colour2)) in enumerate(zip(p, p2))
+                                    if abs(x - x2) > 0.5 or abs(y - y2) > 0.5 or colour != colour2]
+        if abs(w - w2) > 0.5 or abs(h - h2) > 0.5 or c != c2 or moved:
+            differ.append(f"formula {i}: {w:.1f}×{h:.1f} px against MathJax's {w2:.1f}×{h2:.1f}"
+                          + ("" if c == c2 else f", characters {c[:60]} against {c2[:60]}")
+                          + (f", {len(moved)} characters placed or coloured otherwise, the first: {p[moved[0]]}"
+                             f" against {p2[moved[0]]}" if moved else ""))
     problems += [f"math drawn unlike MathJax in the page ({len(differ)} of {len(ours)}): {d}" for d in differ[:5]]
 
 
