@@ -110,7 +110,7 @@ test-book: $(STAMP) node
 # loads page after page: one browser per process, each page checked in light mode and again with the
 # system switched to dark.
 test-browser: $(STAMP) chromium
-	OMP_NUM_THREADS=1 PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -n $(JOBS) tests/browser --confcutdir=tests/browser
+	OMP_NUM_THREADS=1 PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/python -m pytest -p xdist -n $(JOBS) --dist loadgroup tests/browser --confcutdir=tests/browser
 
 chromium:
 	@test -x /usr/lib/chromium/chromium-headless-shell || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; }

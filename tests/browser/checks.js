@@ -270,6 +270,30 @@
   });
   facts.textLinks = textLinks;
 
+  // 9. Nothing moves for a reader who asked for reduced motion (the test's browser does): no
+  //    element (but the pieces of formulas, and pseudo-elements, which are not read) has a
+  //    transition or an animation that lasts, and none runs now (document.getAnimations()).
+  if (matchMedia("(prefers-reduced-motion: reduce)").matches) {
+    const lasts = (durations) => durations.split(",").some((d) => parseFloat(d) > 0);
+    const motionWalker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT, {
+      acceptNode: (el) => el.tagName.startsWith("MJX-") && el.tagName !== "MJX-CONTAINER"
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+    });
+    const moving = new Set();
+    let motionChecked = 0;
+    for (let el = motionWalker.nextNode(); el; el = motionWalker.nextNode()) {
+      motionChecked++;
+      const s = style(el);
+      if ((s.transitionProperty !== "none" && lasts(s.transitionDuration))
+          || (s.animationName !== "none" && lasts(s.animationDuration))) {
+        moving.add(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join(".")} (transition ${s.transitionDuration}, animation ${s.animationName})`);
+      }
+    }
+    document.getAnimations().forEach((a) => moving.add(`running: ${a.constructor.name} ${a.transitionProperty || a.animationName || ""}`));
+    [...moving].slice(0, 8).forEach((m) => problems.push(`moves with reduced motion asked for: ${m}`));
+    facts.motionChecked = motionChecked;
+  }
+
   const ratios = [...seen.values()].map((v) => v.ratio);
   facts.colourPairs = ratios.length;
   facts.worstContrast = Math.min(...ratios);

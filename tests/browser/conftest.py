@@ -2,11 +2,17 @@
 per test process. (test_site.py keeps one page per device in it, the phone's with the cache
 switched off; test_explorers.py one page for its module.)"""
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from book_site import CHROMIUM, CHROMIUM_ARGS, HTML, BookServer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# --dist loadgroup: test_explorers.py runs whole in one test process (xdist_group), so that only
+# that process imports PyTorch and loads the explorers' page.
+from xdist_groups import pytest_collection_modifyitems  # noqa: E402,F401 (the hook)
 
 
 @pytest.fixture(scope="session")
