@@ -22,6 +22,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-extensions", "--mute-audio", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
+# Files the tests add to a page, served beside the book (not part of it): axe-core's script, loaded
+# by address so that the desktop's warm cache keeps it, compiled, from page to page.
+AXE_URL = "/_tests/axe.min.js"
+TEST_FILES = {AXE_URL: Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"}
+
 # Text is sent gzip-compressed, as GitHub Pages (where the book is published) sends it, so
 # that the bytes counted are the bytes a reader's browser receives.
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".txt", ".xml", ".map")
@@ -32,7 +37,8 @@ class BookServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, extra: dict[str, Path] | None = None):
+        self.extra = extra or {}  # address -> file, for files the tests add to a page (axe-core)
         self.sent = 0
         self.lock = threading.Lock()
         self._gzipped: dict[Path, bytes] = {}
@@ -84,7 +90,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_head(self):
-        path = Path(self.translate_path(self.path))
+        path = self.server.extra.get(self.path) or Path(self.translate_path(self.path))
         if (path.is_file() and path.suffix in COMPRESSED
                 and "gzip" in self.headers.get("Accept-Encoding", "")):
             body = self.server.gzipped(path)

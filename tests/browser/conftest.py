@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from book_site import CHROMIUM, CHROMIUM_ARGS, HTML, BookServer
+from book_site import CHROMIUM, CHROMIUM_ARGS, HTML, TEST_FILES, BookServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # --dist loadgroup: test_explorers.py runs whole in one test process (xdist_group), so that only
@@ -19,7 +19,7 @@ from xdist_groups import pytest_collection_modifyitems  # noqa: E402,F401 (the h
 def server():
     if not (HTML / "index.html").exists():
         pytest.fail("_build/html/index.html is missing: build the book first (make test-book)")
-    server = BookServer(HTML).start()
+    server = BookServer(HTML, extra=TEST_FILES).start()
     yield server
     server.shutdown()
 
