@@ -263,8 +263,8 @@ def _layout(page, scheme, problems):
     # <meta name="viewport"> is laid out 980 px wide and shrunk to fit, and would pass it.
     if result["facts"]["viewportWidth"] > page.viewport_size["width"]:
         problems.append(f"{scheme}: laid out {result['facts']['viewportWidth']} px wide on a {page.viewport_size['width']} px screen")
-    if scheme == "light" and not result["facts"].get("motionRules"):  # the browser asks for reduced motion (_Tab)
-        problems.append(f"{scheme}: the reduced-motion check did not run, or found no rule with a transition to check")
+    if scheme == "light" and not result["facts"].get("motionElements"):  # the browser asks for reduced motion (_Tab)
+        problems.append(f"{scheme}: the reduced-motion check did not run, or found no element that a rule with a transition selects")
     missing = set(result["facts"]["iconCodepoints"]) - _icon_font_codepoints()
     problems += [f"{scheme}: icon U+{cp:04X} not in the subset icon fonts" for cp in sorted(missing)]
 
