@@ -286,23 +286,31 @@
 
   // 9. Nothing moves for a reader who asked for reduced motion (the test's browser does): no
   //    element or pseudo-element that a rule with a transition or an animation selects (in any
-  //    stylesheet of the page, or in a style attribute) has one that lasts, and none runs now
-  //    (document.getAnimations()). Only the elements those rules select are read: reading
-  //    every element's style cost 0.1 s a check. Once a load (options.motion: in light mode).
+  //    stylesheet of the page, those it @imports included, or in a style attribute) has one that
+  //    lasts, and none runs now (document.getAnimations()). Only the elements those rules select
+  //    are read: reading every element's style cost 0.1 s a check. Once a load (options.motion:
+  //    in light mode). Blind to a rule that applies only in a state (`:hover`, `:focus`): the
+  //    elements are read as they are, unhovered.
   if (options.motion && matchMedia("(prefers-reduced-motion: reduce)").matches) {
     const lasts = (durations) => (durations || "0s").split(",").some((d) => parseFloat(d) > 0);
     const moves = (st) => lasts(st.transitionDuration) || (!!st.animationName && st.animationName !== "none" && lasts(st.animationDuration || "1s"));
+    // A declaration through a custom property (Bootstrap's `transition: var(--bs-offcanvas-transition)`)
+    // leaves the longhands empty until an element computes it: such a rule is read as one that may move.
+    const declared = (s) => moves(s) || /var\(/.test(`${s.transition} ${s.transitionDuration} ${s.animation} ${s.animationName} ${s.animationDuration}`);
     const selectors = new Set();
     const collect = (rules) => {
       for (const rule of rules) {
-        if (rule instanceof CSSStyleRule && moves(rule.style)) selectors.add(rule.selectorText);
+        if (rule instanceof CSSStyleRule && declared(rule.style)) selectors.add(rule.selectorText);
         if (rule.cssRules) collect(rule.cssRules);  // @media, @supports, @layer, nested rules
+        if (rule instanceof CSSImportRule && rule.styleSheet) read(rule.styleSheet);  // @import (theme.css imports basic.css)
       }
     };
-    for (const sheet of document.styleSheets) {
+    const read = (sheet) => {
       try { collect(sheet.cssRules); } catch (e) { problems.push(`a stylesheet this check cannot read: ${sheet.href}`); }
-    }
+    };
+    for (const sheet of document.styleSheets) read(sheet);
     const moving = new Set();
+    let examined = 0;  // elements and pseudo-elements read: rules alone would prove nothing was checked
     const PSEUDO = /::?(before|after|marker|backdrop|placeholder|file-selector-button|-webkit-[\w-]+)\b/;
     for (const list of selectors) {
       for (const one of list.split(/,(?![^(]*\))/)) {
@@ -310,17 +318,19 @@
         let found = [];
         try { found = document.querySelectorAll(one.replace(PSEUDO, "").trim() || "*"); } catch (e) { continue; }  // e.g. ::-moz-range-thumb
         found.forEach((el) => {
+          examined += 1;
           const st = getComputedStyle(el, pseudo ? "::" + pseudo : null);
           if (moves(st)) moving.add(`${one.trim()} (transition ${st.transitionDuration}, animation ${st.animationName})`);
         });
       }
     }
-    document.querySelectorAll("[style*='transition'], [style*='animation']").forEach((el) => {
-      if (moves(el.style)) moving.add(`${describe(el)} (its style attribute)`);
+    document.querySelectorAll("[style*='transition' i], [style*='animation' i]").forEach((el) => {
+      if (moves(getComputedStyle(el))) moving.add(`${describe(el)} (its style attribute)`);  // computed: var() too
     });
     document.getAnimations().forEach((a) => moving.add(`running: ${a.constructor.name} ${a.transitionProperty || a.animationName || ""}`));
     [...moving].slice(0, 8).forEach((m) => problems.push(`moves with reduced motion asked for: ${m}`));
     facts.motionRules = selectors.size;
+    facts.motionElements = examined;
   }
 
   const ratios = [...seen.values()].map((v) => v.ratio);

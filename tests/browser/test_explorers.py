@@ -48,6 +48,8 @@ class _OnFirstUse:
         self._name = name
 
     def __getattr__(self, attr):
+        if attr.startswith("_"):  # pytest's collection probes every name of the module (__wrapped__,
+            raise AttributeError(attr)  # _mock_name, ...): answering those would import PyTorch there
         return getattr(importlib.import_module(self._name), attr)
 
 

@@ -58,6 +58,7 @@ LOADS = [pytest.param(device, doc, id=f"{device}-{doc}") for doc in PAGES for de
 # may hold ">"), outside comments and outside the text of scripts and styles (skipped, as a parser does).
 _SKIPPED = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?</\2\s*>", re.S | re.I)
 _START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:\s+[^\s"'=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""")
+_TAG_OPEN = re.compile(r"<[a-zA-Z]")  # a start tag, read or not (in text a "<" is escaped; in a quoted value it may stay)
 _ATTRIBUTE = re.compile(r"""([^\s"'=/>]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
@@ -75,12 +76,26 @@ class _Facts:
         self.math = 0
         self.chapter = False
         self._state = "before-article"  # then "before-section", "label", "done"
-        for tag, attributes in _START_TAG.findall(_SKIPPED.sub(lambda m: m[1] or "", text)):
+        read = _SKIPPED.sub(lambda m: m[1] or "", text)
+        tags = _START_TAG.findall(read)
+        if len(tags) != len(_TAG_OPEN.findall(read)):  # a tag the expression cannot read would vanish
+            end = 0                                     # silently: none may start between two it reads
+            for m in _START_TAG.finditer(read):
+                self._all_read(read, end, m.start())
+                end = m.end()
+            self._all_read(read, end, len(read))
+        for tag, attributes in tags:
             attrs = {}
             for name, given, quoted, single, bare in _ATTRIBUTE.findall(attributes):
                 value = quoted or single or bare  # findall gives "" for a group that did not take part
                 attrs[name.lower()] = None if not given else html.unescape(value) if "&" in value else value
             self.handle_starttag(tag.lower(), attrs)
+
+    @staticmethod
+    def _all_read(read, start, stop):
+        unread = _TAG_OPEN.search(read, start, stop)
+        if unread:
+            raise ValueError(f"_Facts cannot read the start tag {read[unread.start():unread.start() + 80]!r}")
 
     def handle_starttag(self, tag, a):
         if tag == "a" and a.get("href") is not None:
@@ -262,8 +277,8 @@ def _layout(page, scheme, problems):
     # <meta name="viewport"> is laid out 980 px wide and shrunk to fit, and would pass it.
     if result["facts"]["viewportWidth"] > page.viewport_size["width"]:
         problems.append(f"{scheme}: laid out {result['facts']['viewportWidth']} px wide on a {page.viewport_size['width']} px screen")
-    if scheme == "light" and not result["facts"].get("motionRules"):  # the browser asks for reduced motion (_Tab)
-        problems.append(f"{scheme}: the reduced-motion check did not run, or found no rule with a transition to check")
+    if scheme == "light" and not result["facts"].get("motionElements"):  # the browser asks for reduced motion (_Tab)
+        problems.append(f"{scheme}: the reduced-motion check did not run, or found no element that a rule with a transition selects")
     missing = set(result["facts"]["iconCodepoints"]) - _icon_font_codepoints()
     problems += [f"{scheme}: icon U+{cp:04X} not in the subset icon fonts" for cp in sorted(missing)]
 
