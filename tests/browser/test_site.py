@@ -246,10 +246,11 @@ def _drawers(page, device, problems):
 
 def _print_checks(page, problems):
     """The page as printed: solutions and the citation open, code wrapped, numbered title. Run
-    last (after axe has made the code plain text), and the page stays in print media. Nothing
-    animates into its printed state: the browser asks for reduced motion, and checks.js has found no
-    transition on the page (a stylesheet that turned transitions off, as this did before, restyled
-    every element and its ::before and ::after: 0.1 s a page)."""
+    last (after axe has made the code plain text), and the page stays in print media. Not
+    waited for: the browser asks for reduced motion, and checks.js found no transition on the page
+    (in screen media; one that animated a solution open would show here as "printed collapsed", not
+    pass). A stylesheet that turned transitions off, as this did before, restyled every element
+    and its ::before and ::after: 0.1 s a page."""
     page.emulate_media(media="print")
     result = page.evaluate("""() => {
         const out = [];
