@@ -250,7 +250,7 @@ def _print_checks(page, problems):
     waited for: the browser asks for reduced motion, and checks.js found no transition on the page
     (in screen media; one that animated a solution open would show here as "printed collapsed", not
     pass). A stylesheet that turned transitions off, as this did before, restyled every element
-    and its ::before and ::after: 0.1 s a page."""
+    and its ::before and ::after (this check: 4.4 CPU-s over the 16 pages with it, 1.9 without)."""
     page.emulate_media(media="print")
     result = page.evaluate("""() => {
         const out = [];
