@@ -247,14 +247,19 @@ def _drawers(page, device, problems):
 
 def _print_checks(page, problems):
     """The page as printed: solutions and the citation open, code wrapped, numbered title. Run
-    last (after axe has made the code plain text), and the page stays in print media. Not
-    waited for: the browser asks for reduced motion, and checks.js found no transition on the page
-    (in screen media; one that animated a solution open would show here as "printed collapsed", not
-    pass). A stylesheet that turned transitions off, as this did before, restyled every element
-    and its ::before and ::after (this check: 4.4 CPU-s over the 16 pages with it, 1.9 without)."""
+    last (after axe has made the code plain text), and the page stays in print media. Paper does
+    not animate: every animation the switch to print starts is finished before the page is read.
+    checks.js, in screen media, does not see a transition declared only for print, and one read
+    where it starts looked open at the start of its way to collapsed (a solution's `display: none`
+    with `transition: display 2s allow-discrete`, or `transform: scaleY(0)` with a transition, in
+    @media print, passed). A stylesheet that turned transitions off, as this did before, restyled
+    every element and its ::before and ::after."""
     page.emulate_media(media="print")
     result = page.evaluate("""() => {
         const out = [];
+        document.getAnimations().forEach((a) => {  // brings the page's style up to print media first
+            try { a.finish(); } catch (e) { out.push('animates without end in print: ' + (a.animationName || a.transitionProperty)); }
+        });
         document.querySelectorAll('.solution .admonition-title ~ *, .cite-this-chapter .admonition-title ~ *').forEach((el) => {
             const r = el.getBoundingClientRect(), s = getComputedStyle(el);
             if (r.height === 0 || s.visibility === 'hidden' || s.opacity === '0')
@@ -311,7 +316,9 @@ def _axe(page, problems):
         });
         document.querySelectorAll('.highlight pre').forEach((pre) => { pre.textContent = pre.textContent; });
     }""")
-    page.add_script_tag(url=AXE_URL)  # from the cache after the first page; its source inlined in the page cost 0.26 s a page
+    # From the cache after the first page: 0.04-0.08 CPU-s a page to put axe in it; its source sent from
+    # Python and eval'd each time (as before) 0.09-0.11, inlined by add_script_tag(content=) 0.23.
+    page.add_script_tag(url=AXE_URL)
     axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false, rules: {'color-contrast': {enabled: false}, 'link-in-text-block': {enabled: false}}})")
     for v in axe["violations"]:
         if v["impact"] in ("serious", "critical"):
