@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-extensions", "--mute-audio", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 
 # Files the tests add to a page, served beside the book (not part of it): axe-core's script, loaded
-# by address so that the desktop's warm cache keeps it, compiled, from page to page.
+# by address so that the desktop's warm cache keeps it from page to page.
 AXE_URL = "/_tests/axe.min.js"
 TEST_FILES = {AXE_URL: Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"}
 
