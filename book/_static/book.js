@@ -7,6 +7,7 @@
    or a table column cut at the edge looks like the end of the content.
    Re-checked on resize, when a dropdown opens and while the box scrolls. */
 (() => {
+  // book.css gives these same boxes their thin scrollbar (tests/browser/test_site.py checks the two lists).
   const BOXES = "pre, div.math mjx-container, span.math, .pst-scrollable-table-container, .table-wrapper, " +
                 ".cell_output .output, .output_area";
 

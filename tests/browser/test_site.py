@@ -689,3 +689,15 @@ def test_the_first_paint_has_the_system_scheme(browser, server, scheme):
         assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
     finally:
         context.close()
+
+
+def test_book_css_gives_the_watched_boxes_their_scrollbar():
+    """book.css sets the thin scrollbar on every box book.js watches (its BOXES), not on the boxes it marks
+    (marking then only repaints): the two selector lists must stay the same."""
+    script = (ROOT / "book" / "_static" / "book.js").read_text(encoding="utf-8")
+    style = (ROOT / "book" / "_static" / "book.css").read_text(encoding="utf-8")
+    watched = re.search(r"const BOXES = ((?:\"[^\"]*\"\s*\+?\s*)+);", script)
+    styled = re.search(r"\}\s*([^{}]*)\{\s*scrollbar-width: thin;", style)
+    assert watched and styled, "BOXES in book.js or the scrollbar rule in book.css not found"
+    split = lambda selectors: {s.strip() for s in selectors.split(",") if s.strip()}  # noqa: E731
+    assert split("".join(re.findall(r"\"([^\"]*)\"", watched[1]))) == split(styled[1])
