@@ -575,12 +575,32 @@ def _scan_entry_points_once():
         pybtex.plugin.entry_points = _EntryPoints()
 
 
+def _pages_for_changed_static_files(app, env):
+    """Every page, to be written again (not read again), when a file of html_static_path differs
+    from its copy in the output. Sphinx stops at "no targets are out of date" when no source
+    changed, before it copies the static files: an edit to book.css or book.js alone never reached
+    _build/html, and the pages kept the old stylesheet's ?v= checksum."""
+    import filecmp
+
+    out = Path(app.outdir) / "_static"
+    for folder in app.config.html_static_path:
+        if Path(folder).is_absolute():
+            continue  # an extension's folder (its templates rendered, files renamed), not the book's
+        source = Path(app.confdir) / folder
+        for f in source.rglob("*"):
+            copy = out / f.relative_to(source)
+            if f.is_file() and not (copy.is_file() and filecmp.cmp(f, copy, shallow=False)):
+                return sorted(env.found_docs)
+    return []
+
+
 def setup(app):
     app.add_config_value("book_student_edition", False, "env")
     _scan_entry_points_once()
     app.add_html_math_renderer("book_chtml", (_visit_math, None), (_visit_displaymath, None))
     app.connect("html-page-context", _math_stylesheet)
     app.connect("build-finished", _write_math_assets)
+    app.connect("env-get-updated", _pages_for_changed_static_files)
     app.add_directive("book-bibtex", BookBibtex)
     app.add_directive("chapter-bibtex", ChapterBibtex)
     app.add_node(_ChapterBibtexPlaceholder)
