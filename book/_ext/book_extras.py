@@ -582,14 +582,22 @@ def _pages_for_changed_static_files(app, env):
     _build/html, and the pages kept the old stylesheet's ?v= checksum."""
     import filecmp
 
+    from sphinx.util.matching import Matcher
+
+    if app.builder.format != "html":
+        return []
+    excluded = Matcher([*app.config.exclude_patterns, "**/.*"])  # what Sphinx leaves uncopied
     out = Path(app.outdir) / "_static"
     for folder in app.config.html_static_path:
         if Path(folder).is_absolute():
             continue  # an extension's folder (its templates rendered, files renamed), not the book's
         source = Path(app.confdir) / folder
         for f in source.rglob("*"):
-            copy = out / f.relative_to(source)
-            if f.is_file() and not (copy.is_file() and filecmp.cmp(f, copy, shallow=False)):
+            relative = f.relative_to(source)
+            if not f.is_file() or excluded(relative.as_posix()) or f.name.endswith(("_t", ".jinja")):
+                continue  # a template is rendered under another name
+            copy = out / relative
+            if not (copy.is_file() and filecmp.cmp(f, copy, shallow=False)):
                 return sorted(env.found_docs)
     return []
 
