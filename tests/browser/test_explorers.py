@@ -9,7 +9,8 @@ computes for the same configuration:
   which reason; an output of size 0 is shown as no output), the output size and its terms,
   the overlap count of every output pixel in 2-D and 1-D (``upsampling.artifacts.overlap_map``),
   and the output pixels that the current input pixel writes (``upsampling.conv_transpose2d``
-  of a one-hot input), in both views; in the zero-insertion view also every cell of the grid
+  of a one-hot input), in both views; in the scatter view also the shade of every output pixel
+  (how many input pixels up to the current one write it, 4 or more alike); in the zero-insertion view also every cell of the grid
   that the stride-1 convolution reads (built with PyTorch and checked against it) and the
   outlined current input pixel;
 * interpolation: the output size, PyTorch's refusals, the weights shown for every output
@@ -30,6 +31,7 @@ control is still exercised and every check can still fail. ``EXPLORER_GRID=full`
 the whole grid. The failure message and the printed line give both sizes.
 """
 
+import collections
 import functools
 import importlib
 import itertools
@@ -213,12 +215,14 @@ TRANSPOSED_READ = """
     const r = {o: Number(root.querySelector("[data-out-size]").textContent), stamps: {},
                terms: [...root.querySelectorAll("[data-term]")].map(t => Number(t.textContent))};
     if (view === "zero") { r.zero = [...root.querySelectorAll("[data-z]")].map(e => e.dataset.z); r.current = {}; }
+    else r.shades = {};
     for (const step of steps) {
       __set(root, "step", step);
       if (view === "zero") r.current[step] = [...root.querySelectorAll("rect.ex-cur[data-z]")].map(e => e.dataset.z);
       const cells = [...root.querySelectorAll("[data-count]")];
       r.counts = cells.map(c => Number(c.nextElementSibling.textContent));
       r.stamps[step] = cells.flatMap((c, q) => c.dataset.stamp === "1" ? [q] : []);
+      if (view === "scatter") r.shades[step] = cells.map(c => Number((c.getAttribute("class").split(" ").find(x => x.startsWith("ex-shade")) || "ex-shade-1").slice(8)));
     }
     r.counts1d = [...root.querySelectorAll("[data-count1d]")].map(c => Number(c.nextElementSibling.textContent));
     __set(root, "step", 0);
@@ -253,6 +257,11 @@ def test_transposed_explorer_agrees_with_the_package(explorer_page, view):
                 if cells != ([label] if label in want["zero"] else []):
                     problems.append(f"current input pixel {step}")
         problems += [f"stamp {step}" for step, cells in got["stamps"].items() if cells != want["stamps"][int(step)]]
+        if view == "scatter":  # each output pixel shaded by how many input pixels up to the current one write it (4: 4 or more)
+            for step, shades in got["shades"].items():
+                written = collections.Counter(q for a in range(int(step) + 1) for q in want["stamps"][a])
+                if shades != [min(written[q], 4) for q in range(want["o"] ** 2)]:
+                    problems.append(f"shading at input pixel {step}")
         if problems:
             bad.append((config, problems))
     assert len(shown) == len(grid)

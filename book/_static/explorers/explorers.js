@@ -250,16 +250,14 @@
       for (let r = 0; r < st.i; r++) for (let c = 0; c < st.i; c++) {
         s += cell(c * size, r * size, size, `ex-in${r === a && c === b ? " ex-cur" : ""}`, "");
       }
-      // how many stamps of the input pixels up to the current one cover each output pixel
-      const upTo = (r, c) => {
-        let n = 0;
-        for (let q = 0; q <= a * st.i + b; q++) {
-          const qa = Math.floor(q / st.i), qb = q % st.i;
-          if (stamp1d(st, o, qa).includes(r) && stamp1d(st, o, qb).includes(c)) n++;
-        }
-        return n;
-      };
-      s += outputGrid(st, o, a, b, counts, x1, 0, size, upTo);
+      // how many stamps of the input pixels up to the current one cover each output pixel: each input
+      // pixel's stamp adds one to the pixels it covers (at most k×k of them)
+      const stamped = new Array(o * o).fill(0);
+      for (let q = 0; q <= a * st.i + b; q++) {
+        const cols = stamp1d(st, o, q % st.i);
+        for (const r of stamp1d(st, o, Math.floor(q / st.i))) for (const c of cols) stamped[r * o + c] += 1;
+      }
+      s += outputGrid(st, o, a, b, counts, x1, 0, size, (r, c) => stamped[r * o + c]);
       return `<figure class="ex-fig">${s}</svg><figcaption>Scatter view: each input pixel (left, blue) adds a copy of the kernel to the output (right), ${st.s} pixel${st.s > 1 ? "s" : ""} apart; shading shows the stamps of the input pixels up to the current one, numbers the taps landing on each pixel once every input pixel has stamped.</figcaption></figure>`;
     }
 
