@@ -34,6 +34,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 from collections import Counter, defaultdict
@@ -575,31 +576,54 @@ def _scan_entry_points_once():
         pybtex.plugin.entry_points = _EntryPoints()
 
 
-def _pages_for_changed_static_files(app, env):
-    """Every page, to be written again (not read again), when a file of html_static_path differs
-    from its copy in the output. Sphinx stops at "no targets are out of date" when no source
-    changed, before it copies the static files: an edit to book.css or book.js alone never reached
-    _build/html, and the pages kept the old stylesheet's ?v= checksum."""
-    import filecmp
-
+def _book_static_files(app):
+    """(path relative to _static, file) for each file Sphinx copies from the book's own
+    html_static_path: not dotfiles or exclude_patterns (left uncopied), not templates (rendered
+    under another name), not an extension's absolute folder."""
     from sphinx.util.matching import Matcher
 
-    if app.builder.format != "html":
-        return []
-    excluded = Matcher([*app.config.exclude_patterns, "**/.*"])  # what Sphinx leaves uncopied
-    out = Path(app.outdir) / "_static"
+    excluded = Matcher([*app.config.exclude_patterns, "**/.*"])
     for folder in app.config.html_static_path:
         if Path(folder).is_absolute():
-            continue  # an extension's folder (its templates rendered, files renamed), not the book's
+            continue
         source = Path(app.confdir) / folder
-        for f in source.rglob("*"):
-            relative = f.relative_to(source)
-            if not f.is_file() or excluded(relative.as_posix()) or f.name.endswith(("_t", ".jinja")):
-                continue  # a template is rendered under another name
-            copy = out / relative
-            if not (copy.is_file() and filecmp.cmp(f, copy, shallow=False)):
-                return sorted(env.found_docs)
-    return []
+        for f in sorted(source.rglob("*")):
+            relative = f.relative_to(source).as_posix()
+            if f.is_file() and not excluded(relative) and not f.name.endswith(("_t", ".jinja")):
+                yield relative, f
+
+
+def _static_stamp(app) -> Path:
+    """Where the checksum of the book's static files at the end of the last complete build is kept:
+    beside the doctrees of that output (the student edition has its own)."""
+    return Path(app.doctreedir) / "book-static.sha256"
+
+
+def _static_checksum(app) -> str:
+    digest = hashlib.sha256()
+    for relative, f in _book_static_files(app):
+        digest.update(relative.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _pages_for_changed_static_files(app, env):
+    """Every page, to be written again (not read again), when the book's static files are not those
+    of the last complete build. Sphinx stops at "no targets are out of date" when no source changed,
+    before it copies the static files: an edit to book.css or book.js alone never reached
+    _build/html, and the pages kept the old stylesheet's ?v= checksum. The checksum is recorded when
+    a build ends without error (_record_static_files), so a build stopped after the copy but before
+    every page was written is made good by the next one."""
+    if app.builder.format != "html":
+        return []
+    stamp = _static_stamp(app)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == _static_checksum(app):
+        return []
+    return sorted(env.found_docs)
+
+
+def _record_static_files(app, exception):
+    if exception is None and app.builder.format == "html":
+        _static_stamp(app).write_text(_static_checksum(app), encoding="utf-8")
 
 
 def setup(app):
@@ -609,6 +633,7 @@ def setup(app):
     app.connect("html-page-context", _math_stylesheet)
     app.connect("build-finished", _write_math_assets)
     app.connect("env-get-updated", _pages_for_changed_static_files)
+    app.connect("build-finished", _record_static_files)
     app.add_directive("book-bibtex", BookBibtex)
     app.add_directive("chapter-bibtex", ChapterBibtex)
     app.add_node(_ChapterBibtexPlaceholder)
