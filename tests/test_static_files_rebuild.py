@@ -4,6 +4,7 @@ application in a temporary folder stands for the book; the real build was checke
 to book.css, a build stopped after 4 of 16 pages, the next build wrote all 16 with the new ?v=
 checksum)."""
 
+import shutil
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +22,19 @@ def _app(tmp_path, builder="html"):
     (tmp_path / "doctrees").mkdir(exist_ok=True)
     return SimpleNamespace(
         builder=SimpleNamespace(format=builder), confdir=str(tmp_path), doctreedir=str(tmp_path / "doctrees"),
+        outdir=str(tmp_path / "html"),
         config=SimpleNamespace(html_static_path=["book/_static", "/an/extension/static"], exclude_patterns=["drafts/*"]))
+
+
+def _build(app, exception=None):
+    """What a build does with the static files: Sphinx copies the book's (before it writes the pages),
+    then the build ends, with or without an error."""
+    out = Path(app.outdir) / "_static"
+    shutil.rmtree(out, ignore_errors=True)
+    for relative, f in book_extras._book_static_files(app):
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, out / relative)
+    book_extras._record_static_files(app, exception=exception)
 
 
 def _pages(app):
@@ -35,20 +48,32 @@ def test_pages_are_written_again_until_a_build_ends_with_the_static_files_as_the
     (static / "fonts").mkdir()
     (static / "fonts" / "icons.woff").write_bytes(b"\0\1")
     assert _pages(app) == sorted(DOCS)  # no build has ended yet
-    book_extras._record_static_files(app, exception=None)
+    _build(app)
     assert _pages(app) == []
 
     (static / "book.css").write_text("a { color: blue }")  # an edit
     assert _pages(app) == sorted(DOCS)
-    book_extras._record_static_files(app, exception=KeyboardInterrupt())  # stopped: nothing recorded
+    _build(app, exception=KeyboardInterrupt())  # copied, then stopped before every page was written
     assert _pages(app) == sorted(DOCS)
-    book_extras._record_static_files(app, exception=None)
+    _build(app)
     assert _pages(app) == []
 
     (static / "fonts" / "icons.woff").write_bytes(b"\0\2")  # in a subfolder, binary
     assert _pages(app) == sorted(DOCS)
-    book_extras._record_static_files(app, exception=None)
+    _build(app)
     (static / "fonts" / "icons.woff").rename(static / "fonts" / "other.woff")  # renamed, same bytes
+    assert _pages(app) == sorted(DOCS)
+
+
+def test_an_output_that_differs_from_the_sources_is_written_again(tmp_path):
+    """A stamp that matches the sources is not enough: an older checkout's build (which kept no stamp)
+    may have copied other static files since."""
+    app = _app(tmp_path)
+    (tmp_path / "book" / "_static" / "book.css").write_text("a { color: red }")
+    _build(app)
+    (Path(app.outdir) / "_static" / "book.css").write_text("a { color: green }")
+    assert _pages(app) == sorted(DOCS)
+    (Path(app.outdir) / "_static" / "book.css").unlink()
     assert _pages(app) == sorted(DOCS)
 
 
@@ -56,7 +81,7 @@ def test_files_sphinx_does_not_copy_change_nothing(tmp_path):
     app = _app(tmp_path)
     static = tmp_path / "book" / "_static"
     (static / "book.js").write_text("let x = 1;")
-    book_extras._record_static_files(app, exception=None)
+    _build(app)
     (static / ".DS_Store").write_bytes(b"finder")  # a dotfile
     (static / "layout.css_t").write_text("{{ x }}")  # templates, rendered under another name
     (static / "page.html.jinja").write_text("{{ y }}")

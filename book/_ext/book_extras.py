@@ -612,11 +612,16 @@ def _pages_for_changed_static_files(app, env):
     before it copies the static files: an edit to book.css or book.js alone never reached
     _build/html, and the pages kept the old stylesheet's ?v= checksum. The checksum is recorded when
     a build ends without error (_record_static_files), so a build stopped after the copy but before
-    every page was written is made good by the next one."""
+    every page was written is made good by the next one; and each file is compared with its copy,
+    so an output that another build (an older checkout) left behind is made good too."""
+    import filecmp
+
     if app.builder.format != "html":
         return []
-    stamp = _static_stamp(app)
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == _static_checksum(app):
+    stamp, out = _static_stamp(app), Path(app.outdir) / "_static"
+    if (stamp.is_file() and stamp.read_text(encoding="utf-8") == _static_checksum(app)
+            and all((out / relative).is_file() and filecmp.cmp(f, out / relative, shallow=False)
+                    for relative, f in _book_static_files(app))):
         return []
     return sorted(env.found_docs)
 
