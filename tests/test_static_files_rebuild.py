@@ -1,10 +1,11 @@
 """`make book` after an edit to a static file alone writes every page again (book_extras): Sphinx
 itself stops at "no targets are out of date" before it copies the static files. A fake Sphinx
-application in a temporary folder stands for the book; the real build was checked by hand (an edit
+application in a temporary folder stands for the book, its static files copied by Sphinx's own
+StandaloneHTMLBuilder.copy_html_static_files; the real build was checked by hand (an edit
 to book.css, a build stopped after 4 of 16 pages, the next build wrote all 16 with the new ?v=
 checksum)."""
 
-import shutil
+import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,14 +27,20 @@ def _app(tmp_path, builder="html"):
         config=SimpleNamespace(html_static_path=["book/_static", "/an/extension/static"], exclude_patterns=["drafts/*"]))
 
 
+def _sphinx_copies(app):
+    """Sphinx's own copy of the static files (StandaloneHTMLBuilder.copy_html_static_files, templates
+    rendered), into the output as it is (a build removes no file there)."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.util.template import SphinxRenderer
+
+    builder = SimpleNamespace(config=app.config, confdir=app.confdir, outdir=app.outdir, templates=SphinxRenderer())
+    StandaloneHTMLBuilder.copy_html_static_files(builder, {})
+
+
 def _build(app, exception=None):
     """What a build does with the static files: Sphinx copies the book's (before it writes the pages),
     then the build ends, with or without an error."""
-    out = Path(app.outdir) / "_static"
-    shutil.rmtree(out, ignore_errors=True)
-    for relative, f in book_extras._book_static_files(app):
-        (out / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f, out / relative)
+    _sphinx_copies(app)
     book_extras._record_static_files(app, exception=exception)
 
 
@@ -51,7 +58,7 @@ def test_pages_are_written_again_until_a_build_ends_with_the_static_files_as_the
     _build(app)
     assert _pages(app) == []
 
-    (static / "book.css").write_text("a { color: blue }")  # an edit
+    (static / "book.css").write_text("a { color: tan }")  # an edit, the same length
     assert _pages(app) == sorted(DOCS)
     _build(app, exception=KeyboardInterrupt())  # copied, then stopped before every page was written
     assert _pages(app) == sorted(DOCS)
@@ -63,6 +70,12 @@ def test_pages_are_written_again_until_a_build_ends_with_the_static_files_as_the
     _build(app)
     (static / "fonts" / "icons.woff").rename(static / "fonts" / "other.woff")  # renamed, same bytes
     assert _pages(app) == sorted(DOCS)
+    _build(app, exception=KeyboardInterrupt())  # the new name copied, then stopped
+    assert _pages(app) == sorted(DOCS)
+    _build(app)
+    assert _pages(app) == []
+    # nothing of this check lands in the output, which is published
+    assert sorted(p.name for p in Path(app.outdir).rglob("*") if p.is_file()) == ["book.css", "icons.woff", "other.woff"]
 
 
 def test_an_output_that_differs_from_the_sources_is_written_again(tmp_path):
@@ -77,12 +90,40 @@ def test_an_output_that_differs_from_the_sources_is_written_again(tmp_path):
     assert _pages(app) == sorted(DOCS)
 
 
+def test_the_files_checked_are_those_sphinx_copies_unchanged(tmp_path):
+    """The list is compared with what Sphinx's own copy_html_static_files writes: a file Sphinx leaves
+    out would make every build write every page again, a file it copies but the list misses would
+    let an edit to it go unseen."""
+    app = _app(tmp_path)
+    app.config.html_static_path.append("lone.js")
+    app.config.exclude_patterns = ["drafts/*", "old"]
+    static = tmp_path / "book" / "_static"
+    for relative in ["book.css", "fonts/icons.woff", ".DS_Store", ".ipynb_checkpoints/book-checkpoint.css",
+                     "fonts/.cache/x.woff", "drafts/note.css", "old/a/b.css", "layout.css_t", "LAYOUT2.CSS_T",
+                     "page.html.jinja"]:
+        (static / relative).parent.mkdir(parents=True, exist_ok=True)
+        (static / relative).write_text(relative)
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / "in-a-link.css").write_text("c {}")
+    os.symlink(tmp_path / "linked", static / "link")
+    (tmp_path / "lone.js").write_text("let y;")
+    _sphinx_copies(app)
+    out = Path(app.outdir) / "_static"
+    copied = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    rendered = ["LAYOUT2.CSS", "layout.css", "page.html"]  # the templates, under their new names
+    listed = [relative for relative, f in book_extras._book_static_files(app)]
+    assert listed == sorted(set(copied) - set(rendered))
+    assert listed == ["book.css", "fonts/icons.woff", "link/in-a-link.css", "lone.js"]
+
+
 def test_files_sphinx_does_not_copy_change_nothing(tmp_path):
     app = _app(tmp_path)
     static = tmp_path / "book" / "_static"
     (static / "book.js").write_text("let x = 1;")
     _build(app)
     (static / ".DS_Store").write_bytes(b"finder")  # a dotfile
+    (static / ".ipynb_checkpoints").mkdir()  # and in a dot-folder (JupyterLab's copy of a file it edits)
+    (static / ".ipynb_checkpoints" / "book-checkpoint.js").write_text("let x = 0;")
     (static / "layout.css_t").write_text("{{ x }}")  # templates, rendered under another name
     (static / "page.html.jinja").write_text("{{ y }}")
     (static / "drafts").mkdir()

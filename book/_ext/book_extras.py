@@ -577,20 +577,39 @@ def _scan_entry_points_once():
 
 
 def _book_static_files(app):
-    """(path relative to _static, file) for each file Sphinx copies from the book's own
-    html_static_path: not dotfiles or exclude_patterns (left uncopied), not templates (rendered
-    under another name), not an extension's absolute folder."""
+    """(path relative to _static, file) for each file that Sphinx 7.4 copies unchanged from the book's
+    own html_static_path, walked as its copy_html_static_files and sphinx.util.fileutil.copy_asset
+    walk it: symbolic links to folders followed; a folder that exclude_patterns or "**/.*" match is
+    left out with everything in it (a .ipynb_checkpoints folder, say), and so is such a file; an
+    entry that is a file is copied under its own name. Left out too: templates (a name ending in
+    _t or .jinja, in any case), which Sphinx renders under another name, and an extension's
+    absolute folder. tests/test_static_files_rebuild.py compares this list with what Sphinx's own
+    copy_html_static_files copies."""
+    import os
+    import posixpath
+
+    from docutils.utils import relative_path
     from sphinx.util.matching import Matcher
 
+    def template(name):
+        return name.lower().endswith(("_t", ".jinja"))
+
     excluded = Matcher([*app.config.exclude_patterns, "**/.*"])
-    for folder in app.config.html_static_path:
-        if Path(folder).is_absolute():
+    for entry in app.config.html_static_path:
+        if Path(entry).is_absolute():
             continue
-        source = Path(app.confdir) / folder
-        for f in sorted(source.rglob("*")):
-            relative = f.relative_to(source).as_posix()
-            if f.is_file() and not excluded(relative) and not f.name.endswith(("_t", ".jinja")):
-                yield relative, f
+        source = os.path.join(app.confdir, entry)
+        if os.path.isfile(source):
+            if not template(os.path.basename(source)):
+                yield os.path.basename(source), Path(source)
+            continue
+        found = []
+        for root, dirs, files in os.walk(source, followlinks=True):
+            folder = relative_path(source, root)
+            dirs[:] = [d for d in dirs if not excluded(posixpath.join(folder, d))]
+            found += [(posixpath.normpath(posixpath.join(folder, name)), Path(root) / name) for name in files
+                      if not excluded(posixpath.join(folder, name)) and not template(name)]
+        yield from sorted(found)
 
 
 def _static_stamp(app) -> Path:
