@@ -29,6 +29,7 @@ and dark) to `_build/screenshots/`.
 import functools
 import html
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -319,8 +320,12 @@ def _axe(page, problems):
     # From the cache after the first page: 0.04-0.08 CPU-s a page to put axe in it; its source sent from
     # Python and eval'd each time (as before) 0.09-0.11, inlined by add_script_tag(content=) 0.23.
     page.add_script_tag(url=AXE_URL)
-    axe = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false, rules: {'color-contrast': {enabled: false}, 'link-in-text-block': {enabled: false}}})")
-    for v in axe["violations"]:
+    # Only what is reported comes back (axe's whole result, its passes listed too, was about 60 KB a page).
+    violations = page.evaluate("""() => axe.run(document, {resultTypes: ['violations'], preload: false,
+            rules: {'color-contrast': {enabled: false}, 'link-in-text-block': {enabled: false}}})
+        .then((result) => result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                                          nodes: v.nodes.slice(0, 3).map((n) => ({target: n.target}))})))""")
+    for v in violations:
         if v["impact"] in ("serious", "critical"):
             where = "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
                               for n in v["nodes"][:3])
@@ -423,7 +428,8 @@ def _code_as_stock(page, doc, scheme, problems):
 MATH_PAGE = "book/subpixel"
 MATHJAX = Path(importlib.util.find_spec("sphinx-mathjax-offline").submodule_search_locations[0]) / "static" / "mathjax"
 DOCTREES = ROOT / "_build" / ".doctrees"
-MEASURE_MATH = """(selector) => [...document.querySelectorAll(selector)].map((m) => {
+# Sent back as one JSON string (some 10^4 numbers: Playwright checks a returned structure value by value).
+MEASURE_MATH = """(selector) => JSON.stringify([...document.querySelectorAll(selector)].map((m) => {
   const r = m.querySelector(':scope > mjx-math').getBoundingClientRect();  // the formula's box
   const glyphs = [...m.querySelectorAll('mjx-math mjx-c')];
   // where each character is drawn in the box, and in which colour (a subscript drawn as a
@@ -431,7 +437,7 @@ MEASURE_MATH = """(selector) => [...document.querySelectorAll(selector)].map((m)
   const placed = glyphs.map((c) => { const g = c.getBoundingClientRect();
     return [g.left - r.left, g.top - r.top, getComputedStyle(c).color]; });
   return [r.width, r.height, glyphs.map((c) => c.className).join(' '), placed];
-})"""
+}))"""
 # The font files our stylesheet names for each of MathJax's font families, and those MathJax's own
 # stylesheet in the page names (a box's size does not depend on its font, so the measures above
 # cannot see a missing or wrong font).
@@ -482,14 +488,14 @@ def _tex_sources(doc: str) -> tuple[str, ...]:
 
 def _math_as_mathjax(page, doc, problems):
     sources = _tex_sources(doc)
-    ours = page.evaluate(MEASURE_MATH, '.math > mjx-container[jax="CHTML"]')
+    ours = json.loads(page.evaluate(MEASURE_MATH, '.math > mjx-container[jax="CHTML"]'))
     page.evaluate("() => { document.getElementById('book-chtml-styles').disabled = true; }")
     page.add_script_tag(content="window.MathJax = {startup: {typeset: false}, chtml: {fontURL: '../_static/mathjax/woff-v2'}}")
     page.add_script_tag(path=str(MATHJAX / "tex-chtml.js"))
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
     page.evaluate("() => MathJax.startup.promise")
     page.evaluate(MATH_AGAIN, list(sources))
-    theirs = page.evaluate(MEASURE_MATH, ".book-oracle > mjx-container")
+    theirs = json.loads(page.evaluate(MEASURE_MATH, ".book-oracle > mjx-container"))
     fonts, their_fonts = page.evaluate(MATH_FONTS, "book-chtml-styles"), page.evaluate(MATH_FONTS, "MJX-CHTML-styles")
     if len(their_fonts) < 20 or fonts != their_fonts:
         problems.append(f"math fonts: {sorted(set(fonts.items()) ^ set(their_fonts.items()))} differ from MathJax's"
