@@ -78,3 +78,28 @@ def test_setup_cell_is_the_generated_one(path):
     code = _code_cells(_load(path))
     assert code and code[0].source == setup_cell_source(ROOT), (
         f"{path}: the first code cell differs from tools/setup_cell.py's; run `make execute NB={path}`")
+
+
+# The figures' size on a phone. upsampling.book.figure_style sets 11- and 12-point text at 100 dpi on figures
+# at most 7 inches wide, saved with a tight bounding box (up to 720 px measured). A phone 390 px wide draws
+# every figure 342 px wide (measured in Chromium at 390 x 844 on five chapters), so 11-point text comes out at
+# 11 * 100 / 72 * 342 / 720, about 7.3 CSS px (22 device pixels at a phone's 3x). A wider figure is drawn at
+# the same 342 px: its text shrinks.
+MAX_FIGURE_WIDTH_PX = 720
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=str)
+def test_figures_are_at_most_seven_inches_wide(path):
+    import base64
+    import struct
+
+    for i, cell in enumerate(_code_cells(_load(path)), start=1):
+        for out in cell.outputs:
+            png = out.get("data", {}).get("image/png")
+            if png:
+                header = base64.b64decode(png[:44])  # the signature, then the IHDR chunk: width and height
+                assert header[12:16] == b"IHDR", f"{path}: code cell {i} stores a PNG without its IHDR chunk first"
+                width = struct.unpack(">I", header[16:20])[0]
+                assert width <= MAX_FIGURE_WIDTH_PX, (
+                    f"{path}: code cell {i} draws a figure {width} px wide (more than {MAX_FIGURE_WIDTH_PX} px: 7 inches at "
+                    "the book's 100 dpi and a tight bounding box): on a phone its text would be smaller")
