@@ -101,5 +101,5 @@ def test_figures_are_at_most_seven_inches_wide(path):
                 assert header[12:16] == b"IHDR", f"{path}: code cell {i} stores a PNG without its IHDR chunk first"
                 width = struct.unpack(">I", header[16:20])[0]
                 assert width <= MAX_FIGURE_WIDTH_PX, (
-                    f"{path}: code cell {i} draws a figure {width} px wide (more than {MAX_FIGURE_WIDTH_PX} px: 7 inches at "
-                    "the book's 100 dpi and a tight bounding box): on a phone its text would be smaller")
+                    f"{path}: code cell {i} draws a figure {width} px wide (more than {MAX_FIGURE_WIDTH_PX} px: 7 "
+                    "inches at the book's 100 dpi and a tight bounding box): on a phone its text would be smaller")
