@@ -217,9 +217,14 @@ def _figure_alt_text(app, doctree):
 
 # ---------------------------------------------------------------------------------------
 # Unique ids: sphinx-exercise gives every exercise and solution body the same id
-# (``exercise-content``, ``solution-content``); the second and later get a suffix.
+# (``exercise-content``, ``solution-content``); the second and later get a suffix. HTML only:
+# the LaTeX builder resolves the whole book as one doctree, in which every chapter's first
+# section has the id ``:doc`` that its ``:doc:`` links point to (sphinx.builders.latex.transforms
+# DocumentTargetTransform); suffixed there, 18 links of the PDF pointed at no label.
 
 def _unique_ids(app, doctree, docname):
+    if app.builder.format != "html":
+        return
     seen: Counter[str] = Counter()
     for node in doctree.findall(nodes.Element):
         ids = node.get("ids")
