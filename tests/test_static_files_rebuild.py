@@ -106,6 +106,7 @@ def test_the_files_checked_are_those_sphinx_copies_unchanged(tmp_path):
     (tmp_path / "linked").mkdir()
     (tmp_path / "linked" / "in-a-link.css").write_text("c {}")
     os.symlink(tmp_path / "linked", static / "link")
+    os.symlink(tmp_path / "gone.css", static / "dangling.css")  # a link to nothing: Sphinx skips it
     (tmp_path / "lone.js").write_text("let y;")
     _sphinx_copies(app)
     out = Path(app.outdir) / "_static"
@@ -128,6 +129,7 @@ def test_files_sphinx_does_not_copy_change_nothing(tmp_path):
     (static / "page.html.jinja").write_text("{{ y }}")
     (static / "drafts").mkdir()
     (static / "drafts" / "note.css").write_text("b {}")  # an exclude_patterns match, relative to the folder
+    os.symlink(tmp_path / "gone.css", static / "dangling.css")  # a link to nothing (Sphinx skips it)
     assert _pages(app) == []
     (static / "book.js").write_text("let x = 2;")
     assert _pages(app) == sorted(DOCS)

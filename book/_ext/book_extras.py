@@ -585,8 +585,9 @@ def _book_static_files(app):
     """(path relative to _static, file) for each file that Sphinx 7.4 copies unchanged from the book's
     own html_static_path, walked as its copy_html_static_files and sphinx.util.fileutil.copy_asset
     walk it: symbolic links to folders followed; a folder that exclude_patterns or "**/.*" match is
-    left out with everything in it (a .ipynb_checkpoints folder, say), and so is such a file; an
-    entry that is a file is copied under its own name. Left out too: templates (a name ending in
+    left out with everything in it (a .ipynb_checkpoints folder, say), and so is such a file, and a
+    symbolic link to nothing (copy_asset_file skips it); an entry that is a file is copied under its
+    own name. Left out too: templates (a name ending in
     _t or .jinja, in any case), which Sphinx renders under another name, and an extension's
     absolute folder. tests/test_static_files_rebuild.py compares this list with what Sphinx's own
     copy_html_static_files copies."""
@@ -612,8 +613,10 @@ def _book_static_files(app):
         for root, dirs, files in os.walk(source, followlinks=True):
             folder = relative_path(source, root)
             dirs[:] = [d for d in dirs if not excluded(posixpath.join(folder, d))]
+            # a link to nothing is listed by os.walk; copy_asset_file skips it (os.path.exists)
             found += [(posixpath.normpath(posixpath.join(folder, name)), Path(root) / name) for name in files
-                      if not excluded(posixpath.join(folder, name)) and not template(name)]
+                      if not excluded(posixpath.join(folder, name)) and not template(name)
+                      and os.path.exists(os.path.join(root, name))]
         yield from sorted(found)
 
 

@@ -317,11 +317,16 @@ def _source_agrees(config, row, xi):
     """The source coordinate shown for one output pixel, against PyTorch's row of weights (the package's row,
     asserted equal to F.interpolate's): for linear without antialias, inside [0, n - 1], it is the weighted mean
     of the input indices; for nearest (nearest-exact) the one index with weight 1 is floor(xi) (floor(xi + 1/2)),
-    clamped to the input. Area shows none; cubic and antialiased rows are not read back as a coordinate."""
+    clamped to the input. Area shows none; cubic and antialiased rows are not read back as a coordinate.
+    ``xi`` is the data-xi attribute as the page has it (None: no such element), parsed here: sent as a
+    number, a NaN or an infinity would come back from JSON as null, which reads as "none shown"."""
     mode, n, sf, ac, aa, rc = config
     if mode == "area":
         return xi is None
     if xi is None:
+        return False
+    xi = float(xi)   # JavaScript's String(number): "NaN" and "Infinity" parse too, as what they are
+    if not math.isfinite(xi):
         return False
     if mode == "linear" and not aa:
         return not 0 <= xi <= n - 1 or abs(sum(q * w for q, w in enumerate(row)) - xi) <= 1e-6
@@ -346,7 +351,7 @@ INTERP_READ = """
     for (let j = 0; j < o; j++) {
       __set(root, "j", j);
       const xi = root.querySelector("[data-xi]");
-      xis.push(xi ? Number(xi.dataset.xi) : null);
+      xis.push(xi ? xi.dataset.xi : null);   // the text: JSON would send a NaN or an infinity as null
       rows.push([...root.querySelectorAll("[data-w-index]")].map(w =>
         [Number(w.dataset.wIndex), Number(w.dataset.w), Number(w.textContent.split(":")[1])]));
     }
