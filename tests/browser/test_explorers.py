@@ -313,10 +313,13 @@ def _interp_expected(mode, n, sf, ac, aa, rc):
     return {"o": o, "rows": matrix.tolist()}
 
 
-def _source_agrees(config, row, xi):
+def _source_agrees(config, j, row, xi):
     """The source coordinate shown for one output pixel, against PyTorch's row of weights (the package's row,
     asserted equal to F.interpolate's): for linear without antialias, inside [0, n - 1], it is the weighted mean
-    of the input indices; for nearest (nearest-exact) the one index with weight 1 is floor(xi) (floor(xi + 1/2)),
+    of the input indices; outside, where PyTorch clamps and the weights no longer tell it, it is PyTorch's source
+    index before the clamp (area_pixel_compute_source_index in aten/src/ATen/native/UpSample.h), from the sizes:
+    j (n - 1) / (o - 1) with align_corners, else (j + 1/2) / scale - 1/2, scale the scale_factor passed or o / n;
+    for nearest (nearest-exact) the one index with weight 1 is floor(xi) (floor(xi + 1/2)),
     clamped to the input. Area shows none; cubic and antialiased rows are not read back as a coordinate.
     ``xi`` is the data-xi attribute as the page has it (None: no such element), parsed here: sent as a
     number, a NaN or an infinity would come back from JSON as null, which reads as "none shown"."""
@@ -329,7 +332,13 @@ def _source_agrees(config, row, xi):
     if not math.isfinite(xi):
         return False
     if mode == "linear" and not aa:
-        return not 0 <= xi <= n - 1 or abs(sum(q * w for q, w in enumerate(row)) - xi) <= 1e-6
+        if 0 <= xi <= n - 1:
+            return abs(sum(q * w for q, w in enumerate(row)) - xi) <= 1e-6
+        o = math.floor(n * sf)
+        if ac:
+            return o > 1 and abs(j * (n - 1) / (o - 1) - xi) <= 1e-9
+        scale = o / n if rc else sf
+        return abs((j + 0.5) / scale - 0.5 - xi) <= 1e-9
     if mode in ("nearest", "nearest-exact"):
         picked = row.index(1.0)
         shift = 0.5 if mode == "nearest-exact" else 0.0
@@ -405,7 +414,7 @@ def test_interpolation_explorer_agrees_with_the_package(explorer_page):
             if sorted(index for index, _, _ in entries) != [q for q, w in enumerate(row) if w != 0]:
                 bad.append((config, f"output pixel {j}: shown taps differ", entries, row))
                 break
-            if not _source_agrees(config, row, got["xis"][j]):
+            if not _source_agrees(config, j, row, got["xis"][j]):
                 bad.append((config, f"output pixel {j}: shown source coordinate", got["xis"][j], row))
                 break
     assert len(shown) == len(grid) and rows_checked > 0
