@@ -315,11 +315,13 @@ def _interp_expected(mode, n, sf, ac, aa, rc):
 
 def _source_agrees(config, j, row, xi):
     """The source coordinate shown for one output pixel, against PyTorch's row of weights (the package's row,
-    asserted equal to F.interpolate's): for linear without antialias, inside [0, n - 1], it is the weighted mean
-    of the input indices; outside, where PyTorch clamps and the weights no longer tell it, it is PyTorch's source
-    index before the clamp (area_pixel_compute_source_index in aten/src/ATen/native/UpSample.h), from the sizes:
-    j (n - 1) / (o - 1) with align_corners, else (j + 1/2) / scale - 1/2, scale the scale_factor passed or o / n;
-    for nearest (nearest-exact) the one index with weight 1 is floor(xi) (floor(xi + 1/2)),
+    asserted equal to F.interpolate's): for linear without antialias it is PyTorch's source index before the
+    clamp (the expression in area_pixel_compute_source_index, aten/src/ATen/native/UpSample.h), from the sizes:
+    j (n - 1) / (o - 1) with align_corners (0 when o == 1), else (j + 1/2) / scale - 1/2, scale the scale_factor
+    passed or o / n; j itself when n == o, where PyTorch copies the input whatever the scale. Inside [0, n - 1]
+    it must also be the weighted mean of the input indices (outside, PyTorch clamps and the weights no longer
+    tell it). A shown coordinate clamped into [0, n - 1] is the weighted mean too, so only the closed form
+    catches it. For nearest (nearest-exact) the one index with weight 1 is floor(xi) (floor(xi + 1/2)),
     clamped to the input. Area shows none; cubic and antialiased rows are not read back as a coordinate.
     ``xi`` is the data-xi attribute as the page has it (None: no such element), parsed here: sent as a
     number, a NaN or an infinity would come back from JSON as null, which reads as "none shown"."""
@@ -332,13 +334,16 @@ def _source_agrees(config, j, row, xi):
     if not math.isfinite(xi):
         return False
     if mode == "linear" and not aa:
-        if 0 <= xi <= n - 1:
-            return abs(sum(q * w for q, w in enumerate(row)) - xi) <= 1e-6
         o = math.floor(n * sf)
-        if ac:
-            return o > 1 and abs(j * (n - 1) / (o - 1) - xi) <= 1e-9
-        scale = o / n if rc else sf
-        return abs((j + 0.5) / scale - 0.5 - xi) <= 1e-9
+        if o == n:
+            source = j
+        elif ac:
+            source = j * (n - 1) / (o - 1) if o > 1 else 0.0
+        else:
+            source = (j + 0.5) / (o / n if rc else sf) - 0.5
+        if abs(source - xi) > 1e-9:
+            return False
+        return not 0 <= xi <= n - 1 or abs(sum(q * w for q, w in enumerate(row)) - xi) <= 1e-6
     if mode in ("nearest", "nearest-exact"):
         picked = row.index(1.0)
         shift = 0.5 if mode == "nearest-exact" else 0.0
