@@ -81,25 +81,47 @@ def test_setup_cell_is_the_generated_one(path):
 
 
 # The figures' size on a phone. upsampling.book.figure_style sets 11- and 12-point text at 100 dpi on figures
-# at most 7 inches wide, saved with a tight bounding box (up to 720 px measured). A phone 390 px wide draws
-# every figure 342 px wide (measured in Chromium at 390 x 844 on five chapters), so 11-point text comes out at
-# 11 * 100 / 72 * 342 / 720, about 7.3 CSS px (22 device pixels at a phone's 3x). A wider figure is drawn at
-# the same 342 px: its text shrinks.
-MAX_FIGURE_WIDTH_PX = 720
+# at most 7 inches wide, saved with a tight bounding box (up to 720 px measured); two figures of interpolation
+# are drawn at 64 dpi (page weight). A phone 390 px wide draws every figure 342 px wide (measured in Chromium
+# at 390 x 844 on all eleven chapters with figures, 45 figures), so 11-point text comes out at
+# 11 * 100 / 72 * 342 / 720, about 7.3 CSS px (22 device pixels at a phone's 3x). What sets that size is the
+# figure's width in inches (pixels over the dpi matplotlib writes in the PNG's pHYs chunk), not in pixels:
+# a 64-dpi figure 11 inches wide is 704 px and its 11-point text 4.8 CSS px. A wider figure is drawn at the
+# same 342 px: its text shrinks. A figure narrower than 342 px is drawn at its own width.
+PHONE_FIGURE_PX = 342
+MAX_FIGURE_WIDTH_PX = 720   # at 100 dpi
+SMALLEST_TEXT_CSS_PX = 11 * 100 / 72 * PHONE_FIGURE_PX / MAX_FIGURE_WIDTH_PX
+
+
+def png_size_and_dpi(png: bytes) -> tuple[int, float | None]:
+    """Width in pixels (IHDR, the first chunk) and dots per inch (pHYs in pixels per metre; None without it)."""
+    import struct
+
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", "not a PNG with its IHDR chunk first"
+    width = struct.unpack(">I", png[16:20])[0]
+    pos = 8
+    while pos + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        if kind == b"pHYs":
+            per_x, _, unit = struct.unpack(">IIB", png[pos + 8:pos + 17])
+            return width, round(per_x * 0.0254, 1) if unit == 1 else None   # 100 dpi is stored as 3937 px/m
+        if kind in (b"IDAT", b"IEND"):   # pHYs must come before the image data
+            break
+        pos += 12 + length
+    return width, None
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=str)
 def test_figures_are_at_most_seven_inches_wide(path):
     import base64
-    import struct
 
     for i, cell in enumerate(_code_cells(_load(path)), start=1):
         for out in cell.outputs:
             png = out.get("data", {}).get("image/png")
             if png:
-                header = base64.b64decode(png[:44])  # the signature, then the IHDR chunk: width and height
-                assert header[12:16] == b"IHDR", f"{path}: code cell {i} stores a PNG without its IHDR chunk first"
-                width = struct.unpack(">I", header[16:20])[0]
-                assert width <= MAX_FIGURE_WIDTH_PX, (
-                    f"{path}: code cell {i} draws a figure {width} px wide (more than {MAX_FIGURE_WIDTH_PX} px: 7 "
-                    "inches at the book's 100 dpi and a tight bounding box): on a phone its text would be smaller")
+                width, dpi = png_size_and_dpi(base64.b64decode(png))
+                assert dpi, f"{path}: code cell {i} stores a PNG without its dpi (pHYs chunk)"
+                text = 11 * dpi / 72 * min(width, PHONE_FIGURE_PX) / width
+                assert text >= SMALLEST_TEXT_CSS_PX - 1e-9, (
+                    f"{path}: code cell {i} draws a figure {width} px wide at {dpi:g} dpi ({width / dpi:.2f} in; at "
+                    f"most {MAX_FIGURE_WIDTH_PX / 100:g} in): on a phone its 11-point text would be {text:.1f} CSS px")
