@@ -220,7 +220,8 @@ def _figure_alt_text(app, doctree):
 # (``exercise-content``, ``solution-content``); the second and later get a suffix. HTML only:
 # the LaTeX builder resolves the whole book as one doctree, in which every chapter's first
 # section has the id ``:doc`` that its ``:doc:`` links point to (sphinx.builders.latex.transforms
-# DocumentTargetTransform); suffixed there, 18 links of the PDF pointed at no label.
+# DocumentTargetTransform); suffixed there (``:doc-2`` ...), the 14 :doc: links of the PDF (the
+# intro's list of chapters, to every document after the first chapter) pointed at no label.
 
 def _unique_ids(app, doctree, docname):
     if app.builder.format != "html":
