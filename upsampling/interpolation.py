@@ -51,6 +51,7 @@ Kernels (source coordinate ``s``, ``f = floor(s)``, ``t = s - f``):
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -364,14 +365,30 @@ def _scale(in_size: int, out_size: int, align_corners: bool, scale_factor: float
     return _round(value, opmath)
 
 
+@functools.cache
+def _pytorch_fuses_source() -> bool:
+    """Whether this machine's PyTorch rounds the float32 ``scale * (i + 0.5) - 0.5`` of its generic kernel once.
+
+    Its kernels for AVX2 and AVX-512 do (a fused multiply-add); the ones it runs on a CPU without AVX2
+    (``ATEN_CPU_CAPABILITY=default``) round the product, then the difference. Asked of ``F.interpolate``
+    itself at an exact tie: 2 -> 41 pixels, nearest-exact, output 20 samples 20.5 * float32(2 / 41) - 0.5,
+    0.49999997 rounded once and 0.49999994 rounded twice; plus 0.5 and floored in float32, pixel 1 or 0.
+    """
+    tie = torch.nn.functional.interpolate(torch.tensor([[[0.0, 1.0]]]), size=41, mode="nearest-exact")
+    return tie[0, 0, 20].item() == 1.0
+
+
 def _source_coordinate(out_size: int, scale: float, align_corners: bool, opmath: torch.dtype) -> torch.Tensor:
     """Where each output pixel samples the input, in input pixel-index units, rounded to ``opmath``.
 
     ``scale * (i + 0.5) - 0.5`` is evaluated in float64 and rounded once: for a
     float32 ``opmath`` that is the fused multiply-add PyTorch's compiled kernel
-    performs, which decides the nearest-exact pixel in rare exact ties.
+    performs on CPUs with AVX2, which decides the nearest-exact pixel in rare exact
+    ties. Where PyTorch rounds twice instead (:func:`_pytorch_fuses_source`), the
+    same expression is evaluated in float32, rounded at each step.
     """
-    i = torch.arange(out_size, dtype=torch.float64)
+    rounded_once = opmath != torch.float32 or _pytorch_fuses_source()
+    i = torch.arange(out_size, dtype=torch.float64 if rounded_once else torch.float32)
     source = scale * i if align_corners else scale * (i + 0.5) - 0.5
     return source.to(opmath)
 
