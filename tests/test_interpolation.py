@@ -8,7 +8,7 @@ from conftest import TORCH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from upsampling.interpolation import interpolate, interpolation_matrix
+from upsampling.interpolation import _pytorch_fuses_source, interpolate, interpolation_matrix
 
 RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "area": (3, 4, 5),
          "linear": (3,), "bilinear": (4,), "bicubic": (4,), "trilinear": (5,)}
@@ -314,6 +314,21 @@ def test_both_pytorch_nearest_exact_roundings():
     # builds); rounded twice (a CPU without AVX2, ATEN_CPU_CAPABILITY=default) it agrees with the vectorized one
     fused = F.interpolate(x, size=41, mode="nearest-exact")[0, 0, 20].item() == 1.0
     assert (one_d[0, 0] != two_d[0, 0, 0]).nonzero().flatten().tolist() == ([20] if fused else [])
+
+
+def test_rounding_probe_ignores_the_default_dtype():
+    """The probe asks PyTorch's float32 kernel even when float64 is the default dtype (where the tie falls on
+    pixel 1 on every CPU, so a float64 probe would report one rounding where the CPU rounds twice)."""
+    previous = torch.get_default_dtype()
+    _pytorch_fuses_source.cache_clear()
+    try:
+        torch.set_default_dtype(torch.float64)
+        probed = _pytorch_fuses_source()
+    finally:
+        torch.set_default_dtype(previous)
+        _pytorch_fuses_source.cache_clear()
+    tie = F.interpolate(torch.tensor([[[0.0, 1.0]]], dtype=torch.float32), size=41, mode="nearest-exact")
+    assert probed == (tie[0, 0, 20].item() == 1.0)
 
 
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["float64", "float32"])

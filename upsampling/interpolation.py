@@ -369,12 +369,16 @@ def _scale(in_size: int, out_size: int, align_corners: bool, scale_factor: float
 def _pytorch_fuses_source() -> bool:
     """Whether this machine's PyTorch rounds the float32 ``scale * (i + 0.5) - 0.5`` of its generic kernel once.
 
-    Its kernels for AVX2 and AVX-512 do (a fused multiply-add); the ones it runs on a CPU without AVX2
-    (``ATEN_CPU_CAPABILITY=default``) round the product, then the difference. Asked of ``F.interpolate``
-    itself at an exact tie: 2 -> 41 pixels, nearest-exact, output 20 samples 20.5 * float32(2 / 41) - 0.5,
-    0.49999997 rounded once and 0.49999994 rounded twice; plus 0.5 and floored in float32, pixel 1 or 0.
+    Measured with the Linux x86-64 wheel: its kernels for AVX2 and AVX-512 do (a fused multiply-add); the one
+    it runs on a CPU without AVX2 (``ATEN_CPU_CAPABILITY=default``) rounds the product, then the difference.
+    Other builds and CPUs were not measured, hence the question, asked of ``F.interpolate`` itself at an
+    exact tie: 2 -> 41 pixels, nearest-exact, output 20 samples 20.5 * float32(2 / 41) - 0.5, 0.49999997
+    rounded once and 0.49999994 rounded twice; plus 0.5 and floored in float32, pixel 1 or 0.
     """
-    tie = torch.nn.functional.interpolate(torch.tensor([[[0.0, 1.0]]]), size=41, mode="nearest-exact")
+    # float32 on the CPU whatever torch.set_default_dtype / set_default_device say: a float64 probe
+    # would find pixel 1 on every CPU
+    two = torch.tensor([[[0.0, 1.0]]], dtype=torch.float32, device="cpu")
+    tie = torch.nn.functional.interpolate(two, size=41, mode="nearest-exact")
     return tie[0, 0, 20].item() == 1.0
 
 
