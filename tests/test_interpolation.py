@@ -304,7 +304,8 @@ def test_nearest_kernel_choice_in_channels_last(channels, uses_shortcut):
 
 def test_both_pytorch_nearest_exact_roundings():
     # 2 -> 41: output 20 sits at source 20.5 * 2 / 41 - 0.5 = 0.5 exactly; the generic kernel rounds
-    # scale * (i + 0.5) - 0.5 to float32 in one fused step, the vectorized one rounds (i + 0.5) * scale first
+    # scale * (i + 0.5) - 0.5 to float32 in one fused step where PyTorch fuses it (below), the vectorized
+    # one rounds (i + 0.5) * scale first
     x = torch.tensor([[[0., 1.]]])
     one_d = interpolate(x, size=41, mode="nearest-exact")  # 1-D: always the generic kernel
     two_d = interpolate(x[..., None, :], size=(1, 41), mode="nearest-exact")  # H_out + W_out <= 128
