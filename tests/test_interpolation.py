@@ -309,11 +309,12 @@ def test_both_pytorch_nearest_exact_roundings():
     x = torch.tensor([[[0., 1.]]])
     one_d = interpolate(x, size=41, mode="nearest-exact")  # 1-D: always the generic kernel
     two_d = interpolate(x[..., None, :], size=(1, 41), mode="nearest-exact")  # H_out + W_out <= 128
-    assert torch.equal(one_d, F.interpolate(x, size=41, mode="nearest-exact"))
+    generic = F.interpolate(x, size=41, mode="nearest-exact")
+    assert torch.equal(one_d, generic)
     assert torch.equal(two_d, F.interpolate(x[..., None, :], size=(1, 41), mode="nearest-exact"))
     # the kernels differ at output 20 where PyTorch's generic kernel rounds once (its AVX2 and AVX-512
     # builds); rounded twice (a CPU without AVX2, ATEN_CPU_CAPABILITY=default) it agrees with the vectorized one
-    fused = F.interpolate(x, size=41, mode="nearest-exact")[0, 0, 20].item() == 1.0
+    fused = generic[0, 0, 20].item() == 1.0
     assert (one_d[0, 0] != two_d[0, 0, 0]).nonzero().flatten().tolist() == ([20] if fused else [])
 
 
